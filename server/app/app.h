@@ -1,0 +1,61 @@
+// The process: owns the libuv loop, the listener, the Server state and the connections; runs the periodic
+// tasks (active expiry, blocked-client and idle timeouts) and the shutdown and crash paths.
+#pragma once
+#include <uv.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_set>
+
+#include "server/app/server.h"
+#include "server/net/listener.h"
+
+namespace slotd {
+
+class Connection;
+
+class App {
+ public:
+  App(Config config, std::string config_file);
+  ~App();
+
+  // Binds, serves until shutdown, returns the process exit code.
+  int Run();
+
+  Server& server() { return server_; }
+  uv_loop_t* loop() { return &loop_; }
+  int bound_port() const { return listener_.bound_port(); }
+
+  // Connection lifecycle and output scheduling (used by Connection).
+  void OnConnectionClosed(Connection* connection);
+  void ScheduleFlush(Client& client);
+  void RefreshClock();
+
+ private:
+  static void OnAccept(uv_stream_t* server, int status);
+  static void OnCron(uv_timer_t* timer);
+  static void OnBeforeSleep(uv_prepare_t* prepare);
+  static void OnSignal(uv_signal_t* signal, int signum);
+  bool ApplyConfigChange(std::string_view option, std::string* error);
+  void Cron();
+  void CloseIdleClients();
+  void ActiveExpire();
+  void FlushPending();
+  void BeginShutdown();
+  void CrashNow();
+
+  uv_loop_t loop_;
+  Server server_;
+  Listener listener_;
+  uv_timer_t cron_timer_;
+  uv_prepare_t before_sleep_;
+  uv_signal_t sigterm_;
+  uv_signal_t sigint_;
+  std::map<uint64_t, Connection*> connections_;
+  std::unordered_set<Client*> pending_flush_;
+  uint64_t next_client_id_ = 1;
+  bool stopping_ = false;
+};
+
+}  // namespace slotd

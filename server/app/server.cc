@@ -1,0 +1,85 @@
+#include "server/app/server.h"
+
+#include <malloc.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "cluster/core/slot.h"
+
+namespace slotd {
+namespace {
+
+std::string RandomHex(size_t length) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out(length, '0');
+  unsigned char bytes[64] = {};
+  if (FILE* f = std::fopen("/dev/urandom", "rb")) {
+    size_t got = std::fread(bytes, 1, sizeof(bytes), f);
+    (void)got;
+    std::fclose(f);
+  }
+  for (size_t i = 0; i < length; ++i) out[i] = kHex[bytes[i % sizeof(bytes)] >> ((i & 1) * 4) & 0xF];
+  return out;
+}
+
+}  // namespace
+
+Server::Server(Config cfg) : config(std::move(cfg)) {
+  run_id = RandomHex(40);
+  int slot_count = config.cluster_enabled ? kClusterSlots : 1;
+  int db_count = config.databases > 0 ? config.databases : 1;
+  uint64_t seed = 0;
+  for (int i = 0; i < 16; ++i) seed = seed * 16 + static_cast<uint64_t>(run_id[static_cast<size_t>(i)] % 16);
+  for (int i = 0; i < db_count; ++i) {
+    auto db = std::make_unique<Database>(i, slot_count, seed);
+    db->set_clock(&now_ms);
+    db->set_config(&config);
+    db->set_expired_listener([this](Database& d, std::string_view key) {
+      ++stats.expired_keys;
+      TouchWatchers(d.index(), key);
+    });
+    dbs.push_back(std::move(db));
+  }
+  blocked_keys_.resize(dbs.size());
+  watchers_.resize(dbs.size());
+  RegisterAllCommands(commands);
+}
+
+Server::~Server() = default;
+
+void Server::KeyModified(int db, std::string_view key) {
+  ++dirty;
+  TouchWatchers(db, key);
+  if (blocked_count_ > 0) {
+    const ClientsByKey& blocked = blocked_keys_[static_cast<size_t>(db)];
+    if (blocked.find(key) != blocked.end()) ready_keys_.emplace_back(db, std::string(key));
+  }
+}
+
+bool Server::EnforceMaxmemory() {
+  if (config.maxmemory == 0) return true;
+  size_t used = UsedMemory();
+  if (used <= config.maxmemory) return true;
+  EvictionResult result = evictor.EvictIfNeeded(dbs, config, used, [this](Database& db, std::string_view key) {
+    TouchWatchers(db.index(), key);
+  });
+  stats.evicted_keys += result.keys_evicted;
+  return result.under_limit;
+}
+
+void Server::ForgetClient(Client& client) {
+  UnblockClient(client, false);
+  UnwatchAll(client);
+  pubsub.RemoveClient(client);
+  std::erase(monitors, &client);
+  stats.total_error_replies += client.reply.errors_written();
+  clients.erase(client.id());
+}
+
+size_t Server::UsedMemory() const {
+  struct mallinfo2 info = mallinfo2();
+  return info.uordblks + info.hblkhd;
+}
+
+}  // namespace slotd

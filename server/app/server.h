@@ -1,0 +1,115 @@
+// The process-wide server state every command can reach: configuration, the command table, the databases,
+// the connected clients, pub/sub, statistics, and the cross-cutting hooks (key modified, blocking,
+// flushing replies). Owned by App (server/app/app.h), which wires it to libuv; nothing here does I/O itself.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "server/app/client.h"
+#include "server/app/stats.h"
+#include "server/commands/command_table.h"
+#include "server/commands/slowlog.h"
+#include "server/config/config.h"
+#include "server/keyspace/database.h"
+#include "server/keyspace/eviction.h"
+#include "server/pubsub/pubsub.h"
+
+namespace slotd {
+
+class Server {
+ public:
+  explicit Server(Config config);
+  ~Server();
+
+  Config config;
+  std::string config_file;  // absolute path of the loaded config file, "" when none
+  CommandTable commands;
+  std::vector<std::unique_ptr<Database>> dbs;
+  PubSub pubsub;
+  ServerStats stats;
+  std::map<uint64_t, Client*> clients;  // by id, ascending (CLIENT LIST order)
+  std::vector<Client*> monitors;        // clients that ran MONITOR, fed by the dispatcher
+  Evictor evictor;                      // maxmemory-policy, run before commands when maxmemory is set
+
+  int64_t now_ms = 0;          // cached wall-clock ms, refreshed before each command
+  int64_t start_time_ms = 0;
+  uint64_t dirty = 0;          // changes since the last save
+  std::string run_id;          // 40 hex chars
+  std::string executable;      // argv[0], absolute when known
+  bool cluster_mode() const { return config.cluster_enabled; }
+  bool shutdown_requested = false;
+  int shutdown_exit_code = 0;
+  bool crash_requested = false;  // DEBUG SEGFAULT
+  // SHUTDOWN's options (commands/server_commands.cc), read by App when shutdown_requested is set.
+  struct ShutdownOptions {
+    bool save = false;    // SAVE: save even without save points
+    bool nosave = false;  // NOSAVE: do not save even with save points
+    bool now = false;     // NOW: do not wait for lagging replicas
+    bool force = false;   // FORCE: exit even if saving fails
+  } shutdown_options;
+  Slowlog slowlog;          // SLOWLOG (commands/slowlog.h), fed by SlowlogRecord()
+  LatencyMonitor latency;   // LATENCY events, fed by SlowlogRecord()
+
+  Database& db(int index) { return *dbs[static_cast<size_t>(index)]; }
+
+  // Called by every write to `key` (Redis's signalModifiedKey): WATCH invalidation and waking blocked
+  // clients. Also counts one change toward `dirty`.
+  void KeyModified(int db, std::string_view key);
+  // FLUSHDB/FLUSHALL/SWAPDB: every watcher of that db (or all dbs with db = -1) becomes dirty.
+  void DatabaseModified(int db);
+
+  // WATCH bookkeeping (server/tx/watch.cc).
+  void Watch(Client& client, int db, std::string_view key);
+  void UnwatchAll(Client& client);
+
+  // Blocking (server/app/blocking.cc). The client's command will re-run when one of `keys` is modified,
+  // in FIFO order among clients blocked on that key; at `deadline_ms` (0 = never) it gets the timeout reply.
+  void BlockClient(Client& client, std::span<const std::string_view> argv, std::span<const std::string_view> keys,
+                   int64_t deadline_ms, BlockTimeoutReply timeout_reply);
+  void UnblockClient(Client& client, bool timed_out);
+  // Re-runs commands of clients blocked on keys that were modified. Called after each command.
+  void ServeReadyKeys();
+  // Treats every key clients are blocked on in `db` as modified (SWAPDB).
+  void WakeBlockedInDb(int db);
+  // Times out blocked clients whose deadline passed. Called from the timer.
+  void TimeoutBlockedClients();
+  size_t blocked_clients() const { return blocked_count_; }
+
+  // Marks a client's output for flushing after the current batch (set by App).
+  std::function<void(Client&)> schedule_flush;
+  // Closes a client after its pending output is written (CLIENT KILL, protocol errors).
+  std::function<void(Client&)> close_client;
+  // Executes argv on behalf of `client` (re-running blocked commands, EXEC). Set by App.
+  std::function<void(Client&, std::span<const std::string_view>)> execute;
+  // CONFIG SET calls this once per option whose value changed (canonical name, e.g. "maxclients") after
+  // `config` holds the new values. Returning false (with a reason) makes CONFIG SET restore the old values,
+  // call it again for them, and fail. Unset = nothing to apply.
+  std::function<bool(std::string_view option, std::string* error)> on_config_change;
+
+  // The memory figure used for INFO used_memory and maxmemory (allocator statistics).
+  size_t UsedMemory() const;
+  // Evicts keys by maxmemory-policy when over maxmemory; false when still over the limit (-OOM).
+  bool EnforceMaxmemory();
+  // Drops a disconnecting client from every registry (blocking, WATCH, pub/sub, MONITOR).
+  void ForgetClient(Client& client);
+
+ private:
+  // Marks every client watching `key` in `db` so its EXEC fails.
+  void TouchWatchers(int db, std::string_view key);
+  void RemoveFromBlockedKeys(Client& client);
+
+  using ClientsByKey = std::map<std::string, std::vector<Client*>, std::less<>>;
+  std::vector<ClientsByKey> blocked_keys_;  // per db: clients blocked on a key, FIFO
+  std::vector<ClientsByKey> watchers_;      // per db: clients watching a key
+  std::vector<std::pair<int, std::string>> ready_keys_;
+  size_t blocked_count_ = 0;
+};
+
+}  // namespace slotd

@@ -1,0 +1,195 @@
+#include "server/commands/dispatcher.h"
+
+#include <time.h>
+
+#include <cstdio>
+
+#include "server/commands/arg_parse.h"
+#include "server/commands/command_context.h"
+#include "server/commands/command_table.h"
+#include "server/commands/slowlog.h"
+#include "server/resp/errors.h"
+
+namespace slotd {
+namespace {
+
+// Commands a RESP2 client with subscriptions may still run.
+bool AllowedInPubSubContext(std::string_view name) {
+  return name == "subscribe" || name == "unsubscribe" || name == "psubscribe" || name == "punsubscribe" ||
+         name == "ssubscribe" || name == "sunsubscribe" || name == "ping" || name == "quit" || name == "reset";
+}
+
+// Commands that run immediately inside MULTI instead of being queued.
+bool RunsInsideMulti(std::string_view name) {
+  return name == "exec" || name == "discard" || name == "multi" || name == "watch" || name == "quit" ||
+         name == "reset";
+}
+
+std::string FullName(const CommandSpec& parent, const CommandSpec& sub) {
+  std::string name(parent.name);
+  name.push_back('|');
+  name.append(sub.name);
+  return name;
+}
+
+int64_t MonotonicUs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+}
+
+// sdscatrepr-style quoting for MONITOR lines.
+void AppendQuoted(std::string* out, std::string_view arg) {
+  out->push_back('"');
+  for (unsigned char c : arg) {
+    switch (c) {
+      case '\\': out->append("\\\\"); break;
+      case '"': out->append("\\\""); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\t': out->append("\\t"); break;
+      case '\a': out->append("\\a"); break;
+      case '\b': out->append("\\b"); break;
+      default:
+        if (c >= 32 && c < 127) {
+          out->push_back(static_cast<char>(c));
+        } else {
+          char hex[8];
+          std::snprintf(hex, sizeof(hex), "\\x%02x", c);
+          out->append(hex);
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+// MONITOR: `+1339518083.107412 [0 127.0.0.1:60866] "set" "k" "v"` to every monitoring client.
+void FeedMonitors(Server& server, Client& client, ArgList args) {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  char prefix[96];
+  std::snprintf(prefix, sizeof(prefix), "%lld.%06ld [%d %s]", static_cast<long long>(ts.tv_sec),
+                ts.tv_nsec / 1000, client.db_index, client.addr.c_str());
+  std::string line = prefix;
+  for (std::string_view arg : args) {
+    line.push_back(' ');
+    AppendQuoted(&line, arg);
+  }
+  for (Client* monitor : server.monitors) {
+    if (monitor == &client) continue;
+    monitor->reply.SimpleString(line);
+    if (server.schedule_flush) server.schedule_flush(*monitor);
+  }
+}
+
+// Records an error that happened while queueing inside MULTI, so EXEC aborts.
+void FlagMultiError(Client& client) {
+  if (client.in_multi) client.multi_error = true;
+}
+
+}  // namespace
+
+void CommandContext::Block(std::span<const std::string_view> keys, int64_t deadline_ms,
+                           BlockTimeoutReply timeout_reply) {
+  if (in_exec_ || (deadline_ms != 0 && deadline_ms <= now_ms())) {
+    if (timeout_reply == BlockTimeoutReply::kNullBulk) {
+      reply().Null();
+    } else {
+      reply().NullArray();
+    }
+    return;
+  }
+  server_.BlockClient(client_, args_, keys, deadline_ms, timeout_reply);
+}
+
+const CommandSpec* ResolveCommand(Server& server, Client& client, ArgList args) {
+  const CommandSpec* spec = server.commands.Find(args[0]);
+  if (spec == nullptr) {
+    client.reply.Error(errors::UnknownCommand(args[0], args.data() + 1, args.size() - 1));
+    FlagMultiError(client);
+    return nullptr;
+  }
+  if (!spec->subcommands.empty()) {
+    // A container with its own handler runs it when called bare (COMMAND lists every command).
+    if (args.size() == 1 && spec->handler != nullptr) return spec;
+    if (args.size() < 2) {
+      client.reply.Error(errors::WrongArity(spec->name));
+      FlagMultiError(client);
+      return nullptr;
+    }
+    const CommandSpec* sub = CommandTable::FindSubcommand(*spec, args[1]);
+    if (sub == nullptr) {
+      client.reply.Error(errors::UnknownSubcommand(args[1], spec->name));
+      FlagMultiError(client);
+      return nullptr;
+    }
+    if (!CommandTable::ArityOk(*sub, args.size())) {
+      client.reply.Error(errors::WrongArity(FullName(*spec, *sub)));
+      FlagMultiError(client);
+      return nullptr;
+    }
+    return sub;
+  }
+  if (!CommandTable::ArityOk(*spec, args.size())) {
+    client.reply.Error(errors::WrongArity(spec->name));
+    FlagMultiError(client);
+    return nullptr;
+  }
+  return spec;
+}
+
+void Execute(Server& server, Client& client, const CommandSpec& spec, ArgList args, bool in_exec) {
+  CommandContext ctx(server, client, spec, args);
+  ctx.set_in_exec(in_exec);
+  int64_t start_us = MonotonicUs();
+  spec.handler(ctx, args);
+  int64_t duration_us = MonotonicUs() - start_us;
+  ++server.stats.total_commands_processed;
+  ++client.commands_processed;
+  if (!(spec.flags & kCmdSkipSlowlog)) SlowlogRecord(server, client, args, duration_us);
+  if (!server.monitors.empty() && !(spec.flags & (kCmdSkipMonitor | kCmdAdmin))) {
+    FeedMonitors(server, client, args);
+  }
+}
+
+void Dispatch(Server& server, Client& client, ArgList args) {
+  if (args.empty()) return;
+  const CommandSpec* spec = ResolveCommand(server, client, args);
+  if (spec == nullptr) return;
+  // Top-level name (for container commands the parent's) decides the context rules.
+  const CommandSpec* top = server.commands.Find(args[0]);
+  std::string_view name = top->name;
+  client.last_command.assign(name);
+  if (spec != top) {
+    client.last_command.push_back('|');
+    client.last_command.append(spec->name);
+  }
+
+  if (!server.config.requirepass.empty() && !client.authenticated && !(top->flags & kCmdNoAuth)) {
+    client.reply.Error(errors::kNoAuth);
+    FlagMultiError(client);
+    return;
+  }
+  if (client.in_pubsub_context() && !AllowedInPubSubContext(name)) {
+    client.reply.Error(errors::PubSubContext(name));
+    return;
+  }
+  if (client.in_multi && !RunsInsideMulti(name)) {
+    if (spec->flags & kCmdNoMulti) {
+      client.reply.Error("Command not allowed inside a transaction");
+      FlagMultiError(client);
+      return;
+    }
+    client.queued.emplace_back(args.begin(), args.end());
+    client.reply.SimpleString("QUEUED");
+    return;
+  }
+  if (server.config.maxmemory > 0 && !server.EnforceMaxmemory() && (spec->flags & kCmdDenyOom)) {
+    client.reply.Error(errors::kOom);
+    return;
+  }
+  Execute(server, client, *spec, args, false);
+  server.ServeReadyKeys();
+}
+
+}  // namespace slotd

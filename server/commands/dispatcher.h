@@ -1,0 +1,20 @@
+// Runs one parsed request for a client: table lookup, arity, auth, pub/sub context, MULTI queueing,
+// maxmemory, then the handler; afterwards serves clients blocked on keys the command modified.
+// No I/O: replies go to client.output; the caller flushes.
+#pragma once
+#include "server/app/client.h"
+#include "server/app/server.h"
+#include "server/commands/command_spec.h"
+
+namespace slotd {
+
+void Dispatch(Server& server, Client& client, ArgList args);
+
+// Runs an already-checked command (used by Dispatch, EXEC and blocked-command re-runs).
+void Execute(Server& server, Client& client, const CommandSpec& spec, ArgList args, bool in_exec);
+
+// Resolves args to the spec that will run (the subcommand for container commands). Writes the unknown
+// command / subcommand / arity error to the client and returns nullptr when it cannot run.
+const CommandSpec* ResolveCommand(Server& server, Client& client, ArgList args);
+
+}  // namespace slotd

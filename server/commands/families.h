@@ -1,0 +1,20 @@
+// Registration functions, one per command family (server/commands/<family>_commands.cc).
+#pragma once
+
+namespace slotd {
+
+class CommandTable;
+
+void RegisterConnectionCommands(CommandTable& table);  // PING ECHO QUIT HELLO AUTH SELECT RESET CLIENT
+void RegisterServerCommands(CommandTable& table);      // INFO COMMAND DBSIZE FLUSH* TIME SHUTDOWN DEBUG ...
+void RegisterConfigCommands(CommandTable& table);      // CONFIG
+void RegisterKeyCommands(CommandTable& table);         // DEL EXISTS EXPIRE SCAN OBJECT RENAME ...
+void RegisterStringCommands(CommandTable& table);
+void RegisterListCommands(CommandTable& table);
+void RegisterHashCommands(CommandTable& table);
+void RegisterSetCommands(CommandTable& table);
+void RegisterZSetCommands(CommandTable& table);
+void RegisterPubSubCommands(CommandTable& table);
+void RegisterTransactionCommands(CommandTable& table);  // MULTI EXEC DISCARD WATCH UNWATCH
+
+}  // namespace slotd

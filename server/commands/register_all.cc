@@ -1,0 +1,20 @@
+#include "server/commands/command_table.h"
+#include "server/commands/families.h"
+
+namespace slotd {
+
+void RegisterAllCommands(CommandTable& table) {
+  RegisterConnectionCommands(table);
+  RegisterServerCommands(table);
+  RegisterConfigCommands(table);
+  RegisterKeyCommands(table);
+  RegisterStringCommands(table);
+  RegisterListCommands(table);
+  RegisterHashCommands(table);
+  RegisterSetCommands(table);
+  RegisterZSetCommands(table);
+  RegisterPubSubCommands(table);
+  RegisterTransactionCommands(table);
+}
+
+}  // namespace slotd

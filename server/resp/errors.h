@@ -1,0 +1,186 @@
+// Every client-visible error text, once, exactly as Redis 7.0 sends it. Pass these to
+// ReplyBuilder::Error(); texts that start with '-' carry their own error code, the others get "-ERR ".
+// Functions build the texts that embed a name or a number.
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace slotd::errors {
+
+// Generic.
+inline constexpr std::string_view kSyntax = "syntax error";
+inline constexpr std::string_view kWrongType = "-WRONGTYPE Operation against a key holding the wrong kind of value";
+inline constexpr std::string_view kNotInteger = "value is not an integer or out of range";
+inline constexpr std::string_view kNotFloat = "value is not a valid float";
+inline constexpr std::string_view kOverflow = "increment or decrement would overflow";
+inline constexpr std::string_view kNoSuchKey = "no such key";
+inline constexpr std::string_view kIndexOutOfRange = "index out of range";
+inline constexpr std::string_view kOutOfRange = "value is out of range";
+inline constexpr std::string_view kMustBePositive = "value is out of range, must be positive";
+inline constexpr std::string_view kInvalidExpireTime = "invalid expire time in '%s' command";  // use InvalidExpireTime()
+inline constexpr std::string_view kBusyKey = "-BUSYKEY Target key name already exists.";
+inline constexpr std::string_view kTimeoutNotFloat = "timeout is not a float or out of range";
+inline constexpr std::string_view kTimeoutNegative = "timeout is negative";
+inline constexpr std::string_view kNanOrInfinity = "increment would produce NaN or Infinity";
+inline constexpr std::string_view kStringTooLong = "string exceeds maximum allowed size (proto-max-bulk-len)";
+
+// Strings and generic keys (string_commands.cc, key_commands.cc and their siblings).
+inline constexpr std::string_view kOffsetOutOfRange = "offset is out of range";
+inline constexpr std::string_view kDecrementOverflow = "decrement would overflow";
+inline constexpr std::string_view kSameObject = "source and destination objects are the same";
+inline constexpr std::string_view kCopyDbInCluster = "Copying to another database is not allowed in cluster mode";
+inline constexpr std::string_view kMoveInCluster = "MOVE is not allowed in cluster mode";
+inline constexpr std::string_view kSwapDbInCluster = "SWAPDB is not allowed in cluster mode";
+inline constexpr std::string_view kInvalidFirstDbIndex = "invalid first DB index";
+inline constexpr std::string_view kInvalidSecondDbIndex = "invalid second DB index";
+inline constexpr std::string_view kInvalidCursor = "invalid cursor";
+inline constexpr std::string_view kUnsupportedOptionPrefix = "Unsupported option ";  // + the option
+inline constexpr std::string_view kExpireNxConflict =
+    "NX and XX, GT or LT options at the same time are not compatible";
+inline constexpr std::string_view kExpireGtLtConflict = "GT and LT options at the same time are not compatible";
+inline constexpr std::string_view kLfuNotSelected =
+    "An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching "
+    "between policies at runtime LRU and LFU data will take some time to adjust.";
+inline constexpr std::string_view kLfuSelected =
+    "An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between "
+    "policies at runtime LRU and LFU data will take some time to adjust.";
+inline constexpr std::string_view kLcsNotStrings = "The specified keys must contain string values";
+inline constexpr std::string_view kLcsIdxAndLen = "If you want both the length and indexes, please just use IDX.";
+inline constexpr std::string_view kLcsTooLong = "String too long for LCS";
+inline constexpr std::string_view kLcsTooMuchMemory =
+    "Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
+
+// Lists (list_commands.cc, blocking_list_commands.cc). The numkeys/count texts are shared by LMPOP, ZMPOP and
+// SINTERCARD in Redis 7.0.
+inline constexpr std::string_view kLposRankZero =
+    "RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to "
+    "start from the end of the list";
+inline constexpr std::string_view kLposCountNegative = "COUNT can't be negative";
+inline constexpr std::string_view kLposMaxlenNegative = "MAXLEN can't be negative";
+inline constexpr std::string_view kNumkeysNotPositive = "numkeys should be greater than 0";
+inline constexpr std::string_view kCountNotPositive = "count should be greater than 0";
+
+// Hashes and sets (hash_commands.cc, set_commands.cc).
+inline constexpr std::string_view kHashValueNotInteger = "hash value is not an integer";
+inline constexpr std::string_view kHashValueNotFloat = "hash value is not a float";
+inline constexpr std::string_view kValueNanOrInfinity = "value is NaN or Infinity";
+inline constexpr std::string_view kLongOutOfRange =
+    "value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+inline constexpr std::string_view kNumkeysExceedArgs = "Number of keys can't be greater than number of args";
+inline constexpr std::string_view kLimitNegative = "LIMIT can't be negative";
+
+// Sorted sets (zset_*_commands.cc).
+inline constexpr std::string_view kZAddXxNx = "XX and NX options at the same time are not compatible";
+inline constexpr std::string_view kZAddGtLtNx = "GT, LT, and/or NX options at the same time are not compatible";
+inline constexpr std::string_view kZAddIncrPair = "INCR option supports a single increment-element pair";
+inline constexpr std::string_view kZScoreNaN = "resulting score is not a number (NaN)";
+inline constexpr std::string_view kZMinMaxNotFloat = "min or max is not a float";
+inline constexpr std::string_view kZMinMaxNotLex = "min or max not valid string range item";
+inline constexpr std::string_view kZLimitNeedsBy =
+    "syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
+inline constexpr std::string_view kZWithScoresByLex =
+    "syntax error, WITHSCORES not supported in combination with BYLEX";
+inline constexpr std::string_view kZWeightNotFloat = "weight value is not a float";
+// "at least 1 input key is needed for 'zunion' command"
+inline std::string ZNeedsInputKey(std::string_view command) {
+  return "at least 1 input key is needed for '" + std::string(command) + "' command";
+}
+
+// Connection, auth, state.
+inline constexpr std::string_view kNoAuth = "-NOAUTH Authentication required.";
+inline constexpr std::string_view kWrongPass = "-WRONGPASS invalid username-password pair or user is disabled.";
+inline constexpr std::string_view kAuthNotConfigured =
+    "AUTH <password> called without any password configured for the default user. Are you sure your "
+    "configuration is correct?";
+inline constexpr std::string_view kNoProto = "-NOPROTO unsupported protocol version";
+inline constexpr std::string_view kLoading = "-LOADING Redis is loading the dataset in memory";
+inline constexpr std::string_view kReadOnlyReplica = "-READONLY You can't write against a read only replica.";
+inline constexpr std::string_view kMasterDown =
+    "-MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+inline constexpr std::string_view kNoReplicas = "-NOREPLICAS Not enough good replicas to write.";
+inline constexpr std::string_view kOom = "-OOM command not allowed when used memory > 'maxmemory'.";
+inline constexpr std::string_view kDbIndexOutOfRange = "DB index is out of range";
+inline constexpr std::string_view kInvalidDbIndex = "value is not an integer or out of range";
+inline constexpr std::string_view kSelectNotAllowedInCluster = "SELECT is not allowed in cluster mode";
+inline constexpr std::string_view kMaxClients = "max number of clients reached";
+
+// Transactions.
+inline constexpr std::string_view kMultiNested = "MULTI calls can not be nested";
+inline constexpr std::string_view kExecWithoutMulti = "EXEC without MULTI";
+inline constexpr std::string_view kDiscardWithoutMulti = "DISCARD without MULTI";
+inline constexpr std::string_view kWatchInMulti = "WATCH inside MULTI is not allowed";
+inline constexpr std::string_view kExecAbort = "-EXECABORT Transaction discarded because of previous errors.";
+
+// Pub/Sub.
+inline constexpr std::string_view kPubSubContextPrefix = "Can't execute '";  // use PubSubContext()
+
+// Protocol (always followed by closing the connection).
+inline constexpr std::string_view kProtoInvalidMultibulkLength = "Protocol error: invalid multibulk length";
+inline constexpr std::string_view kProtoInvalidBulkLength = "Protocol error: invalid bulk length";
+inline constexpr std::string_view kProtoUnbalancedQuotes = "Protocol error: unbalanced quotes in request";
+inline constexpr std::string_view kProtoTooBigInline = "Protocol error: too big inline request";
+inline constexpr std::string_view kProtoTooBigMbulkCount = "Protocol error: too big mbulk count string";
+inline constexpr std::string_view kProtoTooBigBulkCount = "Protocol error: too big bulk count string";
+inline constexpr std::string_view kProtoUnauthMultibulk = "Protocol error: unauthenticated multibulk length";
+inline constexpr std::string_view kProtoUnauthBulk = "Protocol error: unauthenticated bulk length";
+
+// "unknown command 'foo', with args beginning with: 'a' 'b' "
+std::string UnknownCommand(std::string_view name, const std::string_view* args, size_t nargs);
+// "unknown subcommand 'foo'. Try CONFIG HELP."
+std::string UnknownSubcommand(std::string_view sub, std::string_view command);
+// "wrong number of arguments for 'get' command" (name as the table spells it, e.g. "config|get")
+std::string WrongArity(std::string_view command_name);
+// "invalid expire time in 'set' command"
+std::string InvalidExpireTime(std::string_view command_name);
+// "Protocol error: expected '$', got 'x'"
+std::string ProtoExpectedDollar(char got);
+// "Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
+std::string PubSubContext(std::string_view command_name);
+// "Command not allowed inside a transaction" family etc. are plain constants above.
+
+// Connection and server commands (connection_commands.cc, client_command.cc, server_commands.cc,
+// command_command.cc, debug_command.cc, slowlog.cc).
+// getIntFromObjectOrReply's text for an integer outside the int range (SELECT).
+inline constexpr std::string_view kIntOutOfRange =
+    "value is out of range, value must between -2147483648 and 2147483647";
+inline constexpr std::string_view kHelloProtoNotInteger = "Protocol version is not an integer or out of range";
+inline constexpr std::string_view kHelloNoAuth =
+    "-NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> "
+    "<pass> option can be used to authenticate the client and select the RESP protocol version at the same "
+    "time";
+inline constexpr std::string_view kBadClientName =
+    "Client names cannot contain spaces, newlines or special characters.";
+inline constexpr std::string_view kResetNotNormal = "can only reset normal client connections";
+inline constexpr std::string_view kInvalidClientId = "Invalid client ID";
+inline constexpr std::string_view kClientIdNotPositive = "client-id should be greater than 0";
+inline constexpr std::string_view kNoSuchClient = "No such client";
+inline constexpr std::string_view kUnblockReason = "CLIENT UNBLOCK reason should be TIMEOUT or ERROR";
+inline constexpr std::string_view kUnblockedByClient = "-UNBLOCKED client unblocked via CLIENT UNBLOCK";
+inline constexpr std::string_view kGetKeysInvalidCommand = "Invalid command specified";
+inline constexpr std::string_view kGetKeysNoKeys = "The command has no key arguments";
+inline constexpr std::string_view kGetKeysBadArity = "Invalid number of arguments specified for command";
+inline constexpr std::string_view kGetKeysBadArgs = "Invalid arguments specified for command";
+inline constexpr std::string_view kNoShutdownInProgress = "No shutdown in progress.";
+inline constexpr std::string_view kDebugNotAllowed =
+    "DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a "
+    "local connection, otherwise you need to set this option in the configuration file, and then restart the "
+    "server.";
+inline constexpr std::string_view kSlowlogCount = "count should be greater than or equal to -1";
+inline constexpr std::string_view kMonitorDenyBlocking = "MONITOR isn't allowed for DENY BLOCKING client";
+
+// "Syntax error in HELLO option 'foo'"
+std::string HelloSyntaxError(std::string_view option);
+// "Unknown client type 'foo'"
+std::string UnknownClientType(std::string_view type);
+// "No such user 'foo'"
+std::string NoSuchUser(std::string_view user);
+// "Unrecognized option 'foo'" (CLIENT SETINFO)
+std::string UnrecognizedOption(std::string_view option);
+// "lib-name cannot contain spaces, newlines or special characters." (CLIENT SETINFO)
+std::string BadClientInfoValue(std::string_view attribute);
+// "unknown subcommand or wrong number of arguments for 'foo'. Try DEBUG HELP."
+std::string UnknownSubcommandOrArity(std::string_view sub, std::string_view command);
+// "No samples available for event 'command'"
+std::string NoLatencySamples(std::string_view event);
+
+}  // namespace slotd::errors
