@@ -99,11 +99,11 @@ std::string FormatLongDoubleHuman(long double value) {
 
 TimeoutParse ParseBlockingTimeout(std::string_view s, int64_t now_ms) {
   auto seconds = ParseLongDouble(s);
-  if (!seconds || std::isinf(*seconds)) return {false, 0, errors::kTimeoutNotFloat};
-  if (*seconds < 0) return {false, 0, errors::kTimeoutNegative};
+  if (!seconds) return {false, 0, errors::kTimeoutNotFloat};
+  // Redis truncates seconds*1000 to a long long; values that do not fit (inf, 1e20) come out negative there.
   long double ms = *seconds * 1000.0L;
-  if (ms > static_cast<long double>(INT64_MAX / 2)) return {false, 0, errors::kTimeoutNotFloat};
-  int64_t timeout_ms = static_cast<int64_t>(std::ceil(ms));
+  if (ms < 0 || ms >= 9.2e18L) return {false, 0, errors::kTimeoutNegative};
+  int64_t timeout_ms = static_cast<int64_t>(ms);
   if (timeout_ms == 0) return {true, 0, {}};
   return {true, now_ms + timeout_ms, {}};
 }

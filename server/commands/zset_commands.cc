@@ -3,6 +3,7 @@
 // live in zset_range_commands.cc, zset_pop_commands.cc and zset_setop_commands.cc).
 #include <algorithm>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -20,7 +21,8 @@ namespace {
 
 using zset::Find;
 
-// Parses ZADD's leading options; returns the index of the first score, or 0 after replying an error.
+// Parses ZADD's leading options; returns the index of the first score, or 0 after replying an
+// error.
 size_t ParseZAddFlags(CommandContext& ctx, ArgList args, uint32_t* flags, bool* ch) {
   size_t i = 2;
   for (; i < args.size(); ++i) {
@@ -59,8 +61,8 @@ size_t ParseZAddFlags(CommandContext& ctx, ArgList args, uint32_t* flags, bool* 
 }
 
 // ZADD and ZINCRBY after parsing: `pairs` alternates score and member, scores already valid.
-void AddPairs(CommandContext& ctx, std::string_view key, ArgList pairs, const std::vector<double>& scores,
-              uint32_t flags, bool ch) {
+void AddPairs(CommandContext& ctx, std::string_view key, ArgList pairs,
+              std::span<const double> scores, uint32_t flags, bool ch) {
   bool incr = flags & ZSetValue::kAddIncr;
   bool wrong_type = false;
   ZSetValue* zset = Find(ctx, key, kLookupForWrite, &wrong_type);
@@ -74,8 +76,11 @@ void AddPairs(CommandContext& ctx, std::string_view key, ArgList pairs, const st
       }
       return;
     }
-    std::unique_ptr<ZSetValue> created = ZSetValue::ForFirstMember(pairs[1].size(), zset::Limits(ctx));
-    zset = &ctx.db().Add(key, Object::FromCollection(ObjectType::kZSet, std::move(created)))->as<ZSetValue>();
+    std::unique_ptr<ZSetValue> created =
+        ZSetValue::ForFirstMember(pairs[1].size(), zset::Limits(ctx));
+    zset = &ctx.db()
+                .Add(key, Object::FromCollection(ObjectType::kZSet, std::move(created)))
+                ->as<ZSetValue>();
   }
   ZSetLimits limits = zset::Limits(ctx);
   int64_t added = 0, updated = 0;
@@ -106,8 +111,12 @@ void ZAdd(CommandContext& ctx, ArgList args) {
   size_t first = ParseZAddFlags(ctx, args, &flags, &ch);
   if (first == 0) return;
   ArgList pairs = args.subspan(first);
-  std::vector<double> scores(pairs.size() / 2);
-  for (size_t i = 0; i < scores.size(); ++i) {
+  // Scores are all checked before anything is added; most ZADDs carry few pairs.
+  size_t n = pairs.size() / 2;
+  double inline_scores[8];
+  std::vector<double> heap_scores(n > 8 ? n : 0);
+  std::span<double> scores(n > 8 ? heap_scores.data() : inline_scores, n);
+  for (size_t i = 0; i < n; ++i) {
     std::optional<double> score = zset::ParseScore(pairs[2 * i]);
     if (!score) {
       ctx.reply().Error(errors::kNotFloat);
@@ -124,7 +133,8 @@ void ZIncrBy(CommandContext& ctx, ArgList args) {
     ctx.reply().Error(errors::kNotFloat);
     return;
   }
-  AddPairs(ctx, args[1], args.subspan(2), {*increment}, ZSetValue::kAddIncr, false);
+  AddPairs(ctx, args[1], args.subspan(2), std::span<const double>(&*increment, 1),
+           ZSetValue::kAddIncr, false);
 }
 
 void ZRem(CommandContext& ctx, ArgList args) {
@@ -293,7 +303,9 @@ void ZScan(CommandContext& ctx, ArgList args) {
   CollectionScanArgs options;
   if (!ParseCollectionScanArgs(ctx, args, &options)) return;
   std::vector<ZEntry> found;
-  auto gather = [&found](std::string_view member, double score) { found.push_back({member, score}); };
+  auto gather = [&found](std::string_view member, double score) {
+    found.push_back({member, score});
+  };
   uint64_t next = RunScanLoop(
       *cursor, options.count, [&](uint64_t c) { return zset->ScanStep(c, gather); },
       [&found] { return found.size(); });
@@ -315,19 +327,23 @@ void RegisterZSetCommands(CommandTable& table) {
   constexpr uint32_t kReadFast = kCmdReadOnly | kCmdFast;
   constexpr std::string_view kWriteFastAcl = "@write @sortedset @fast";
   constexpr std::string_view kReadFastAcl = "@read @sortedset @fast";
-  constexpr std::string_view kLogN = "O(log(N)) where N is the number of elements in the sorted set.";
-  table.Register(Spec("zadd", -4, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, ZAdd, kWriteFastAcl,
-                      "Add one or more members to a sorted set, or update its score if it already exists",
-                      "1.2.0",
-                      "O(log(N)) for each item added, where N is the number of elements in the sorted set."));
-  table.Register(Spec("zincrby", 4, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, ZIncrBy, kWriteFastAcl,
-                      "Increment the score of a member in a sorted set", "1.2.0", kLogN));
-  table.Register(Spec("zrem", -3, kCmdWrite | kCmdFast, 1, 1, ZRem, kWriteFastAcl,
-                      "Remove one or more members from a sorted set", "1.2.0",
-                      "O(M*log(N)) with N being the number of elements in the sorted set and M the number of "
-                      "elements to be removed."));
+  constexpr std::string_view kLogN =
+      "O(log(N)) where N is the number of elements in the sorted set.";
+  table.Register(Spec(
+      "zadd", -4, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, ZAdd, kWriteFastAcl,
+      "Add one or more members to a sorted set, or update its score if it already exists", "1.2.0",
+      "O(log(N)) for each item added, where N is the number of elements in the sorted set."));
+  table.Register(Spec("zincrby", 4, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, ZIncrBy,
+                      kWriteFastAcl, "Increment the score of a member in a sorted set", "1.2.0",
+                      kLogN));
+  table.Register(
+      Spec("zrem", -3, kCmdWrite | kCmdFast, 1, 1, ZRem, kWriteFastAcl,
+           "Remove one or more members from a sorted set", "1.2.0",
+           "O(M*log(N)) with N being the number of elements in the sorted set and M the number of "
+           "elements to be removed."));
   table.Register(Spec("zscore", 3, kReadFast, 1, 1, ZScore, kReadFastAcl,
-                      "Get the score associated with the given member in a sorted set", "1.2.0", "O(1)"));
+                      "Get the score associated with the given member in a sorted set", "1.2.0",
+                      "O(1)"));
   table.Register(Spec("zmscore", -3, kReadFast, 1, 1, ZMScore, kReadFastAcl,
                       "Get the score associated with the given members in a sorted set", "6.2.0",
                       "O(N) where N is the number of members being requested."));
@@ -335,16 +351,18 @@ void RegisterZSetCommands(CommandTable& table) {
                       "Get the number of members in a sorted set", "1.2.0", "O(1)"));
   table.Register(Spec("zrank", 3, kReadFast, 1, 1, ZRank, kReadFastAcl,
                       "Determine the index of a member in a sorted set", "2.0.0", "O(log(N))"));
-  table.Register(Spec("zrevrank", 3, kReadFast, 1, 1, ZRevRank, kReadFastAcl,
-                      "Determine the index of a member in a sorted set, with scores ordered from high to low",
-                      "2.0.0", "O(log(N))"));
+  table.Register(
+      Spec("zrevrank", 3, kReadFast, 1, 1, ZRevRank, kReadFastAcl,
+           "Determine the index of a member in a sorted set, with scores ordered from high to low",
+           "2.0.0", "O(log(N))"));
   table.Register(Spec("zrandmember", -2, kCmdReadOnly, 1, 1, ZRandMember, "@read @sortedset @slow",
                       "Get one or multiple random elements from a sorted set", "6.2.0",
                       "O(N) where N is the number of elements returned"));
-  table.Register(Spec("zscan", -3, kCmdReadOnly, 1, 1, ZScan, "@read @sortedset @slow",
-                      "Incrementally iterate sorted sets elements and associated scores", "2.8.0",
-                      "O(1) for every call. O(N) for a complete iteration, including enough command calls for "
-                      "the cursor to return back to 0. N is the number of elements inside the collection.."));
+  table.Register(
+      Spec("zscan", -3, kCmdReadOnly, 1, 1, ZScan, "@read @sortedset @slow",
+           "Incrementally iterate sorted sets elements and associated scores", "2.8.0",
+           "O(1) for every call. O(N) for a complete iteration, including enough command calls for "
+           "the cursor to return back to 0. N is the number of elements inside the collection.."));
   zset::RegisterRangeCommands(table);
   zset::RegisterPopCommands(table);
   zset::RegisterSetOpCommands(table);

@@ -74,7 +74,8 @@ ZSetLimits Limits(const CommandContext& ctx) {
           static_cast<size_t>(std::max<int64_t>(config.zset_max_listpack_value, 0))};
 }
 
-ZSetValue* Find(CommandContext& ctx, std::string_view key, uint32_t lookup_flags, bool* wrong_type) {
+ZSetValue* Find(CommandContext& ctx, std::string_view key, uint32_t lookup_flags,
+                bool* wrong_type) {
   return LookupCollection<ZSetValue>(ctx, key, ObjectType::kZSet, lookup_flags, wrong_type);
 }
 
@@ -157,10 +158,12 @@ void AfterRemoval(CommandContext& ctx, std::string_view key, const ZSetValue& va
   ctx.Modified(key);
 }
 
-bool FindNumKeys(ArgList args, size_t numkeys_index, bool dest_first, std::vector<int>* key_indexes) {
+bool FindNumKeys(ArgList args, size_t numkeys_index, bool dest_first,
+                 std::vector<int>* key_indexes) {
   if (args.size() <= numkeys_index) return false;
   std::optional<int64_t> numkeys = ParseInt64(args[numkeys_index]);
-  if (!numkeys || *numkeys <= 0 || static_cast<uint64_t>(*numkeys) > args.size() - numkeys_index - 1) {
+  if (!numkeys || *numkeys <= 0 ||
+      static_cast<uint64_t>(*numkeys) > args.size() - numkeys_index - 1) {
     return false;
   }
   if (dest_first) key_indexes->push_back(1);
@@ -173,8 +176,8 @@ bool FindNumKeys(ArgList args, size_t numkeys_index, bool dest_first, std::vecto
 CommandSpec Spec(std::string_view name, int arity, uint32_t flags, int first_key, int last_key,
                  CommandHandler handler, std::string_view acl, std::string_view summary,
                  std::string_view since, std::string_view complexity) {
-  return CollectionSpec(name, arity, flags, first_key, last_key, first_key > 0 ? 1 : 0, handler, acl,
-                        "sorted-set", summary, since, complexity);
+  return CollectionSpec(name, arity, flags, first_key, last_key, first_key > 0 ? 1 : 0, handler,
+                        acl, "sorted-set", summary, since, complexity);
 }
 
 }  // namespace slotd::zset

@@ -19,8 +19,8 @@ namespace zset {
 
 ZSetLimits Limits(const CommandContext& ctx);
 
-// The sorted set at `key`, or nullptr when absent. When the key holds another type, replies WRONGTYPE,
-// sets *wrong_type and returns nullptr.
+// The sorted set at `key`, or nullptr when absent. When the key holds another type, replies
+// WRONGTYPE, sets *wrong_type and returns nullptr.
 ZSetValue* Find(CommandContext& ctx, std::string_view key, uint32_t lookup_flags, bool* wrong_type);
 
 // A ZADD/ZINCRBY score or a WEIGHTS value (getDoubleFromObject): strtod over the whole string, no
@@ -32,15 +32,19 @@ std::optional<ZScoreRange> ParseScoreRange(std::string_view min, std::string_vie
 // ZRANGEBYLEX bounds: "-", "+", "[value" or "(value". The views point into the arguments.
 std::optional<ZLexRange> ParseLexRange(std::string_view min, std::string_view max);
 
-// Clamps Redis-style start/end indexes (negative from the end) to a rank interval of a set of `length`.
+// Clamps Redis-style start/end indexes (negative from the end) to a rank interval of a set of
+// `length`.
 ZSetValue::Ranks RankInterval(int64_t start, int64_t end, size_t length);
 
-// Writes member/score lists. With scores: RESP2 flattens [m, s, m, s]; pairs ([m, s] arrays) are used in
-// RESP3, or always for ZMPOP/BZMPOP (`force_pairs`). Scores are doubles (RESP2 bulk "%.17g").
+// Writes member/score lists. With scores: RESP2 flattens [m, s, m, s]; pairs ([m, s] arrays) are
+// used in RESP3, or always for ZMPOP/BZMPOP (`force_pairs`). Scores are doubles (RESP2 bulk
+// "%.17g").
 class EntryWriter {
  public:
   EntryWriter(resp::ReplyBuilder& reply, bool with_scores, bool force_pairs = false)
-      : reply_(reply), with_scores_(with_scores), pairs_(with_scores && (force_pairs || reply.resp3())) {}
+      : reply_(reply),
+        with_scores_(with_scores),
+        pairs_(with_scores && (force_pairs || reply.resp3())) {}
   void Begin(size_t count) { reply_.ArrayHeader(with_scores_ && !pairs_ ? count * 2 : count); }
   void Add(std::string_view member, double score) {
     if (pairs_) reply_.ArrayHeader(2);
@@ -56,20 +60,21 @@ class EntryWriter {
   bool pairs_;
 };
 
-// Replaces `key` with the sorted, duplicate-free `entries` (deleting it when empty) and calls Modified
-// when the key changed. Returns the stored length.
+// Replaces `key` with the sorted, duplicate-free `entries` (deleting it when empty) and calls
+// Modified when the key changed. Returns the stored length.
 size_t Store(CommandContext& ctx, std::string_view key, std::span<const ZEntry> entries);
 
-// ZRANGESTORE's build: inserts `entries` in emission order into a set that starts as a listpack when
-// their count allows, so a conversion (and the listpack's -0 -> 0) happens where Redis's does.
+// ZRANGESTORE's build: inserts `entries` in emission order into a set that starts as a listpack
+// when their count allows, so a conversion (and the listpack's -0 -> 0) happens where Redis's does.
 size_t StoreInOrder(CommandContext& ctx, std::string_view key, std::span<const ZEntry> entries);
 
 // After removing elements: deletes the key when the set became empty. Calls Modified.
 void AfterRemoval(CommandContext& ctx, std::string_view key, const ZSetValue& value);
 
-
-// Key finders: numkeys at args[numkeys_index], keys after it; `dest_first` adds args[1] (the STORE forms).
-bool FindNumKeys(ArgList args, size_t numkeys_index, bool dest_first, std::vector<int>* key_indexes);
+// Key finders: numkeys at args[numkeys_index], keys after it; `dest_first` adds args[1] (the STORE
+// forms).
+bool FindNumKeys(ArgList args, size_t numkeys_index, bool dest_first,
+                 std::vector<int>* key_indexes);
 
 CommandSpec Spec(std::string_view name, int arity, uint32_t flags, int first_key, int last_key,
                  CommandHandler handler, std::string_view acl, std::string_view summary,

@@ -1,5 +1,6 @@
-// Sorted-set pops: ZPOPMIN ZPOPMAX ZMPOP and the blocking BZPOPMIN BZPOPMAX BZMPOP. A blocking command
-// that finds nothing calls ctx.Block(); the server re-runs it when one of its keys is modified.
+// Sorted-set pops: ZPOPMIN ZPOPMAX ZMPOP and the blocking BZPOPMIN BZPOPMAX BZMPOP. A blocking
+// command that finds nothing calls ctx.Block(); the server re-runs it when one of its keys is
+// modified.
 #include <algorithm>
 #include <cstdint>
 #include <optional>
@@ -21,7 +22,8 @@ struct PopShape {
   bool nested;    // [member, score] pairs instead of a flat list
 };
 
-// Pops up to `count` elements from the zset at `key`, replying in `shape`; deletes the key when emptied.
+// Pops up to `count` elements from the zset at `key`, replying in `shape`; deletes the key when
+// emptied.
 void PopAndReply(CommandContext& ctx, std::string_view key, ZSetValue& zset, End end, size_t count,
                  PopShape shape) {
   resp::ReplyBuilder& reply = ctx.reply();
@@ -202,36 +204,43 @@ bool BZMPopKeys(ArgList args, std::vector<int>* key_indexes) {
 
 void RegisterPopCommands(CommandTable& table) {
   constexpr std::string_view kPopCost =
-      "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of "
+      "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number "
+      "of "
       "elements popped.";
   constexpr std::string_view kMPopCost =
-      "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the "
+      "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements "
+      "in the "
       "sorted set, and M being the number of elements popped.";
   constexpr std::string_view kBlockPopCost =
       "O(log(N)) with N being the number of elements in the sorted set.";
   constexpr uint32_t kBlocking = kCmdWrite | kCmdNoScript | kCmdBlocking | kCmdFast;
   constexpr std::string_view kBlockingAcl = "@write @sortedset @fast @blocking";
   table.Register(Spec("zpopmin", -2, kCmdWrite | kCmdFast, 1, 1, ZPopMin, "@write @sortedset @fast",
-                      "Remove and return members with the lowest scores in a sorted set", "5.0.0", kPopCost));
+                      "Remove and return members with the lowest scores in a sorted set", "5.0.0",
+                      kPopCost));
   table.Register(Spec("zpopmax", -2, kCmdWrite | kCmdFast, 1, 1, ZPopMax, "@write @sortedset @fast",
-                      "Remove and return members with the highest scores in a sorted set", "5.0.0", kPopCost));
-  table.Register(Spec("bzpopmin", -3, kBlocking, 1, -2, BZPopMin, kBlockingAcl,
-                      "Remove and return the member with the lowest score from one or more sorted sets, or "
-                      "block until one is available",
-                      "5.0.0", kBlockPopCost));
-  table.Register(Spec("bzpopmax", -3, kBlocking, 1, -2, BZPopMax, kBlockingAcl,
-                      "Remove and return the member with the highest score from one or more sorted sets, or "
-                      "block until one is available",
-                      "5.0.0", kBlockPopCost));
-  CommandSpec zmpop = Spec("zmpop", -4, kCmdWrite | kCmdMovableKeys, 0, 0, ZMPop, "@write @sortedset @slow",
-                           "Remove and return members with scores in a sorted set", "7.0.0", kMPopCost);
+                      "Remove and return members with the highest scores in a sorted set", "5.0.0",
+                      kPopCost));
+  table.Register(
+      Spec("bzpopmin", -3, kBlocking, 1, -2, BZPopMin, kBlockingAcl,
+           "Remove and return the member with the lowest score from one or more sorted sets, or "
+           "block until one is available",
+           "5.0.0", kBlockPopCost));
+  table.Register(
+      Spec("bzpopmax", -3, kBlocking, 1, -2, BZPopMax, kBlockingAcl,
+           "Remove and return the member with the highest score from one or more sorted sets, or "
+           "block until one is available",
+           "5.0.0", kBlockPopCost));
+  CommandSpec zmpop =
+      Spec("zmpop", -4, kCmdWrite | kCmdMovableKeys, 0, 0, ZMPop, "@write @sortedset @slow",
+           "Remove and return members with scores in a sorted set", "7.0.0", kMPopCost);
   zmpop.key_finder = ZMPopKeys;
   table.Register(std::move(zmpop));
   CommandSpec bzmpop =
       Spec("bzmpop", -5, kCmdWrite | kCmdBlocking | kCmdMovableKeys, 0, 0, BZMPop,
            "@write @sortedset @slow @blocking",
-           "Remove and return members with scores in a sorted set or block until one is available", "7.0.0",
-           kMPopCost);
+           "Remove and return members with scores in a sorted set or block until one is available",
+           "7.0.0", kMPopCost);
   bzmpop.key_finder = BZMPopKeys;
   table.Register(std::move(bzmpop));
 }

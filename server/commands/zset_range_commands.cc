@@ -1,6 +1,7 @@
 // Sorted-set range commands: ZRANGE (BYSCORE BYLEX REV LIMIT WITHSCORES), ZRANGESTORE, ZREVRANGE,
-// Z[REV]RANGEBYSCORE, Z[REV]RANGEBYLEX, ZCOUNT, ZLEXCOUNT and ZREMRANGEBYRANK/SCORE/LEX. Every range
-// becomes a rank interval first (zset_value.h), so all three kinds share one reply and store path.
+// Z[REV]RANGEBYSCORE, Z[REV]RANGEBYLEX, ZCOUNT, ZLEXCOUNT and ZREMRANGEBYRANK/SCORE/LEX. Every
+// range becomes a rank interval first (zset_value.h), so all three kinds share one reply and store
+// path.
 #include <algorithm>
 #include <cstdint>
 #include <optional>
@@ -70,7 +71,8 @@ bool ParseRangeOptions(CommandContext& ctx, ArgList args, size_t first, RangeReq
     ctx.reply().Error(errors::kZWithScoresByLex);
     return false;
   }
-  if (req->direction == Direction::kReverse && req->kind != RangeKind::kRank) std::swap(req->min, req->max);
+  if (req->direction == Direction::kReverse && req->kind != RangeKind::kRank)
+    std::swap(req->min, req->max);
   return true;
 }
 
@@ -116,8 +118,8 @@ ZSetValue::Ranks ResolveRanks(const ZSetValue& zset, RangeKind kind, const Parse
   return RankInterval(range.start, range.end, zset.Length());
 }
 
-// The ranks a request selects, in ascending order: `first` is where emission starts (the highest rank
-// when reversing) and `count` how many are emitted.
+// The ranks a request selects, in ascending order: `first` is where emission starts (the highest
+// rank when reversing) and `count` how many are emitted.
 struct Selection {
   size_t first = 0;
   size_t count = 0;
@@ -134,8 +136,10 @@ Selection SelectLex(const ZSetValue& zset, const RangeRequest& req, const ZLexRa
   size_t first = reverse ? *start - skip : *start + skip;
   uint64_t max = req.limit < 0 ? UINT64_MAX : static_cast<uint64_t>(req.limit);
   size_t count = 0;
-  for (ZSetValue::Cursor c = zset.At(first); c.valid() && count < max; reverse ? c.Prev() : c.Next()) {
-    bool inside = reverse ? ZSetValue::LexGteMin(c.member(), range) : ZSetValue::LexLteMax(c.member(), range);
+  for (ZSetValue::Cursor c = zset.At(first); c.valid() && count < max;
+       reverse ? c.Prev() : c.Next()) {
+    bool inside =
+        reverse ? ZSetValue::LexGteMin(c.member(), range) : ZSetValue::LexLteMax(c.member(), range);
     if (!inside) break;
     ++count;
   }
@@ -159,7 +163,8 @@ Selection Select(const ZSetValue& zset, const RangeRequest& req, const ParsedRan
   // A negative offset skips everything, as Redis's offset-- loop walks off the end.
   if (offset < 0 || static_cast<uint64_t>(offset) >= size) return {};
   size_t skip = static_cast<size_t>(offset);
-  size_t count = limit < 0 ? size - skip : std::min<size_t>(size - skip, static_cast<uint64_t>(limit));
+  size_t count =
+      limit < 0 ? size - skip : std::min<size_t>(size - skip, static_cast<uint64_t>(limit));
   return {reverse ? ranks.end - 1 - skip : ranks.begin + skip, count};
 }
 
@@ -224,7 +229,8 @@ void ZCountIn(CommandContext& ctx, ArgList args) {
   if (wrong_type) return;
   size_t count = 0;
   if (zset != nullptr) {
-    count = kKind == RangeKind::kLex ? zset->LexCount(range.lex) : ResolveRanks(*zset, kKind, range).size();
+    count = kKind == RangeKind::kLex ? zset->LexCount(range.lex)
+                                     : ResolveRanks(*zset, kKind, range).size();
   }
   ctx.reply().Integer(static_cast<int64_t>(count));
 }
@@ -251,14 +257,18 @@ void ZRemRangeBy(CommandContext& ctx, ArgList args) {
 }
 
 constexpr std::string_view kRangeCost =
-    "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements "
+    "O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
+    "elements "
     "returned.";
 constexpr std::string_view kRangeByCost =
-    "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements "
-    "being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can "
+    "O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
+    "elements "
+    "being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), "
+    "you can "
     "consider it O(log(N)).";
 constexpr std::string_view kRemoveCost =
-    "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements "
+    "O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
+    "elements "
     "removed by the operation.";
 constexpr std::string_view kCountCost =
     "O(log(N)) with N being the number of elements in the sorted set.";
@@ -269,43 +279,52 @@ void RegisterRangeCommands(CommandTable& table) {
   constexpr std::string_view kReadAcl = "@read @sortedset @slow";
   constexpr std::string_view kWriteAcl = "@write @sortedset @slow";
   constexpr uint32_t kRead = kCmdReadOnly;
-  table.Register(Spec("zrange", -4, kRead, 1, 1, ZRange, kReadAcl, "Return a range of members in a sorted set",
-                      "1.2.0", kRangeCost));
-  table.Register(Spec("zrangestore", -5, kCmdWrite | kCmdDenyOom, 1, 2, ZRangeStore, kWriteAcl,
-                      "Store a range of members from sorted set into another key", "6.2.0",
-                      "O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
-                      "elements stored into the destination key."));
-  table.Register(Spec("zrevrange", -4, kRead, 1, 1, ZRevRange, kReadAcl,
-                      "Return a range of members in a sorted set, by index, with scores ordered from high to low",
-                      "1.2.0", kRangeCost));
-  table.Register(Spec("zrangebyscore", -4, kRead, 1, 1, ZRangeBy<RangeKind::kScore, Direction::kForward>,
-                      kReadAcl, "Return a range of members in a sorted set, by score", "1.0.5", kRangeByCost));
-  table.Register(Spec("zrevrangebyscore", -4, kRead, 1, 1, ZRangeBy<RangeKind::kScore, Direction::kReverse>,
-                      kReadAcl,
-                      "Return a range of members in a sorted set, by score, with scores ordered from high to low",
-                      "2.2.0", kRangeByCost));
-  table.Register(Spec("zrangebylex", -4, kRead, 1, 1, ZRangeBy<RangeKind::kLex, Direction::kForward>, kReadAcl,
-                      "Return a range of members in a sorted set, by lexicographical range", "2.8.9",
-                      kRangeByCost));
-  table.Register(Spec("zrevrangebylex", -4, kRead, 1, 1, ZRangeBy<RangeKind::kLex, Direction::kReverse>,
-                      kReadAcl,
-                      "Return a range of members in a sorted set, by lexicographical range, ordered from higher "
-                      "to lower strings.",
+  table.Register(Spec("zrange", -4, kRead, 1, 1, ZRange, kReadAcl,
+                      "Return a range of members in a sorted set", "1.2.0", kRangeCost));
+  table.Register(
+      Spec("zrangestore", -5, kCmdWrite | kCmdDenyOom, 1, 2, ZRangeStore, kWriteAcl,
+           "Store a range of members from sorted set into another key", "6.2.0",
+           "O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
+           "elements stored into the destination key."));
+  table.Register(Spec(
+      "zrevrange", -4, kRead, 1, 1, ZRevRange, kReadAcl,
+      "Return a range of members in a sorted set, by index, with scores ordered from high to low",
+      "1.2.0", kRangeCost));
+  table.Register(
+      Spec("zrangebyscore", -4, kRead, 1, 1, ZRangeBy<RangeKind::kScore, Direction::kForward>,
+           kReadAcl, "Return a range of members in a sorted set, by score", "1.0.5", kRangeByCost));
+  table.Register(Spec(
+      "zrevrangebyscore", -4, kRead, 1, 1, ZRangeBy<RangeKind::kScore, Direction::kReverse>,
+      kReadAcl,
+      "Return a range of members in a sorted set, by score, with scores ordered from high to low",
+      "2.2.0", kRangeByCost));
+  table.Register(Spec("zrangebylex", -4, kRead, 1, 1,
+                      ZRangeBy<RangeKind::kLex, Direction::kForward>, kReadAcl,
+                      "Return a range of members in a sorted set, by lexicographical range",
                       "2.8.9", kRangeByCost));
+  table.Register(Spec(
+      "zrevrangebylex", -4, kRead, 1, 1, ZRangeBy<RangeKind::kLex, Direction::kReverse>, kReadAcl,
+      "Return a range of members in a sorted set, by lexicographical range, ordered from higher "
+      "to lower strings.",
+      "2.8.9", kRangeByCost));
   table.Register(Spec("zcount", 4, kCmdReadOnly | kCmdFast, 1, 1, ZCountIn<RangeKind::kScore>,
-                      "@read @sortedset @fast", "Count the members in a sorted set with scores within the given values",
-                      "2.0.0", kCountCost));
-  table.Register(Spec("zlexcount", 4, kCmdReadOnly | kCmdFast, 1, 1, ZCountIn<RangeKind::kLex>,
                       "@read @sortedset @fast",
-                      "Count the number of members in a sorted set between a given lexicographical range",
-                      "2.8.9", kCountCost));
-  table.Register(Spec("zremrangebyrank", 4, kCmdWrite, 1, 1, ZRemRangeBy<RangeKind::kRank>, kWriteAcl,
-                      "Remove all members in a sorted set within the given indexes", "2.0.0", kRemoveCost));
-  table.Register(Spec("zremrangebyscore", 4, kCmdWrite, 1, 1, ZRemRangeBy<RangeKind::kScore>, kWriteAcl,
-                      "Remove all members in a sorted set within the given scores", "1.2.0", kRemoveCost));
+                      "Count the members in a sorted set with scores within the given values",
+                      "2.0.0", kCountCost));
+  table.Register(
+      Spec("zlexcount", 4, kCmdReadOnly | kCmdFast, 1, 1, ZCountIn<RangeKind::kLex>,
+           "@read @sortedset @fast",
+           "Count the number of members in a sorted set between a given lexicographical range",
+           "2.8.9", kCountCost));
+  table.Register(Spec("zremrangebyrank", 4, kCmdWrite, 1, 1, ZRemRangeBy<RangeKind::kRank>,
+                      kWriteAcl, "Remove all members in a sorted set within the given indexes",
+                      "2.0.0", kRemoveCost));
+  table.Register(Spec("zremrangebyscore", 4, kCmdWrite, 1, 1, ZRemRangeBy<RangeKind::kScore>,
+                      kWriteAcl, "Remove all members in a sorted set within the given scores",
+                      "1.2.0", kRemoveCost));
   table.Register(Spec("zremrangebylex", 4, kCmdWrite, 1, 1, ZRemRangeBy<RangeKind::kLex>, kWriteAcl,
-                      "Remove all members in a sorted set between the given lexicographical range", "2.8.9",
-                      kRemoveCost));
+                      "Remove all members in a sorted set between the given lexicographical range",
+                      "2.8.9", kRemoveCost));
 }
 
 }  // namespace slotd::zset

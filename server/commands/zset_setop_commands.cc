@@ -1,5 +1,6 @@
-// Sorted-set algebra: ZUNION ZINTER ZDIFF, their STORE forms, and ZINTERCARD. Inputs may be sorted sets
-// or plain sets (every member scoring 1); WEIGHTS scale scores and AGGREGATE SUM|MIN|MAX combines them.
+// Sorted-set algebra: ZUNION ZINTER ZDIFF, their STORE forms, and ZINTERCARD. Inputs may be sorted
+// sets or plain sets (every member scoring 1); WEIGHTS scale scores and AGGREGATE SUM|MIN|MAX
+// combines them.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -260,13 +261,16 @@ bool StoreKeys(ArgList args, std::vector<int>* key_indexes) {
 }
 
 constexpr std::string_view kUnionCost =
-    "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number "
+    "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the "
+    "number "
     "of elements in the resulting sorted set.";
 constexpr std::string_view kInterCost =
-    "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input "
+    "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number "
+    "of input "
     "sorted sets and M being the number of elements in the resulting sorted set.";
 constexpr std::string_view kDiffCost =
-    "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size "
+    "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is "
+    "the size "
     "of the first set, and K is the size of the result set.";
 
 void RegisterMovable(CommandTable& table, CommandSpec spec, KeyFinder finder) {
@@ -281,22 +285,25 @@ void RegisterSetOpCommands(CommandTable& table) {
   constexpr std::string_view kReadAcl = "@read @sortedset @slow";
   constexpr std::string_view kWriteAcl = "@write @sortedset @slow";
   constexpr uint32_t kStore = kCmdWrite | kCmdDenyOom;
-  RegisterMovable(table,
-                  Spec("zunionstore", -4, kStore, 1, 1, SetOpStoreCommand<Op::kUnion>, kWriteAcl,
-                       "Add multiple sorted sets and store the resulting sorted set in a new key", "2.0.0",
-                       "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M "
-                       "being the number of elements in the resulting sorted set."),
-                  StoreKeys);
-  RegisterMovable(table,
-                  Spec("zinterstore", -4, kStore, 1, 1, SetOpStoreCommand<Op::kInter>, kWriteAcl,
-                       "Intersect multiple sorted sets and store the resulting sorted set in a new key",
-                       "2.0.0", kInterCost),
-                  StoreKeys);
-  RegisterMovable(table,
-                  Spec("zdiffstore", -4, kStore, 1, 1, SetOpStoreCommand<Op::kDiff>, kWriteAcl,
-                       "Subtract multiple sorted sets and store the resulting sorted set in a new key",
-                       "6.2.0", kDiffCost),
-                  StoreKeys);
+  RegisterMovable(
+      table,
+      Spec("zunionstore", -4, kStore, 1, 1, SetOpStoreCommand<Op::kUnion>, kWriteAcl,
+           "Add multiple sorted sets and store the resulting sorted set in a new key", "2.0.0",
+           "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M "
+           "being the number of elements in the resulting sorted set."),
+      StoreKeys);
+  RegisterMovable(
+      table,
+      Spec("zinterstore", -4, kStore, 1, 1, SetOpStoreCommand<Op::kInter>, kWriteAcl,
+           "Intersect multiple sorted sets and store the resulting sorted set in a new key",
+           "2.0.0", kInterCost),
+      StoreKeys);
+  RegisterMovable(
+      table,
+      Spec("zdiffstore", -4, kStore, 1, 1, SetOpStoreCommand<Op::kDiff>, kWriteAcl,
+           "Subtract multiple sorted sets and store the resulting sorted set in a new key", "6.2.0",
+           kDiffCost),
+      StoreKeys);
   RegisterMovable(table,
                   Spec("zunion", -3, kCmdReadOnly, 0, 0, SetOpCommand<Op::kUnion>, kReadAcl,
                        "Add multiple sorted sets", "6.2.0", kUnionCost),
@@ -309,12 +316,13 @@ void RegisterSetOpCommands(CommandTable& table) {
                   Spec("zdiff", -3, kCmdReadOnly, 0, 0, SetOpCommand<Op::kDiff>, kReadAcl,
                        "Subtract multiple sorted sets", "6.2.0", kDiffCost),
                   InputKeys);
-  RegisterMovable(table,
-                  Spec("zintercard", -3, kCmdReadOnly, 0, 0, ZInterCard, kReadAcl,
-                       "Intersect multiple sorted sets and return the cardinality of the result", "7.0.0",
-                       "O(N*K) worst case with N being the smallest input sorted set, K being the number of "
-                       "input sorted sets."),
-                  InputKeys);
+  RegisterMovable(
+      table,
+      Spec("zintercard", -3, kCmdReadOnly, 0, 0, ZInterCard, kReadAcl,
+           "Intersect multiple sorted sets and return the cardinality of the result", "7.0.0",
+           "O(N*K) worst case with N being the smallest input sorted set, K being the number of "
+           "input sorted sets."),
+      InputKeys);
 }
 
 }  // namespace slotd::zset

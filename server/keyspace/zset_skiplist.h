@@ -82,8 +82,8 @@ class ZSkiplist {
   }
 
   // ZSCAN step: visits one index bucket's chain and returns the next cursor (0 = done). The cursor
-  // advances in reverse-binary order, like Redis's dictScan, so every element present for a whole scan is
-  // visited at least once across resizes.
+  // advances in reverse-binary order, like Redis's dictScan, so every element present for a whole
+  // scan is visited at least once across resizes.
   template <class Visit>
   uint64_t ScanStep(uint64_t cursor, Visit&& visit) const {
     if (buckets_.empty()) return 0;

@@ -7,7 +7,8 @@
 namespace slotd {
 
 std::unique_ptr<ZSetValue> ZSetValue::ForFirstMember(size_t member_len, const ZSetLimits& limits) {
-  if (limits.max_listpack_entries == 0 || member_len > limits.max_listpack_value) return EmptySkiplist();
+  if (limits.max_listpack_entries == 0 || member_len > limits.max_listpack_value)
+    return EmptySkiplist();
   return std::make_unique<ZSetValue>();
 }
 

@@ -138,8 +138,8 @@ class ZSetValue final : public Collection {
   static bool LexLteMax(std::string_view member, const ZLexRange& range);
   std::optional<size_t> FirstInLexRange(const ZLexRange& range) const;
   std::optional<size_t> LastInLexRange(const ZLexRange& range) const;
-  size_t LexCount(const ZLexRange& range) const;       // ZLEXCOUNT
-  Ranks LexRemoval(const ZLexRange& range) const;      // ZREMRANGEBYLEX
+  size_t LexCount(const ZLexRange& range) const;   // ZLEXCOUNT
+  Ranks LexRemoval(const ZLexRange& range) const;  // ZREMRANGEBYLEX
 
   // Invalid when rank >= Length(). O(log n) for skiplists, linear for listpacks.
   Cursor At(size_t rank) const;

@@ -51,6 +51,12 @@ void Connection::Start() {
   client_.created_ms = app_.server().now_ms;
   client_.last_interaction_ms = client_.created_ms;
   client_.authenticated = cfg.requirepass.empty();
+  bool loopback = client_.addr.rfind("127.", 0) == 0 || client_.addr.rfind("[::1]", 0) == 0;
+  if (cfg.protected_mode && cfg.requirepass.empty() && !loopback) {
+    client_.reply.Error(errors::kProtectedModeDenied);
+    Close(true);
+    return;
+  }
   uv_read_start(reinterpret_cast<uv_stream_t*>(&handle_), OnAlloc, OnRead);
 }
 

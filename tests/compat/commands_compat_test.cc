@@ -46,7 +46,8 @@ TEST_F(CompatTest, Lists) {
       {"LPOP", "l", "0"}, {"LPOP", "l", "-1"}, {"LTRIM", "l", "0", "0"}, {"LRANGE", "l", "0", "-1"},
       {"LPUSHX", "nokey", "a"}, {"RPOPLPUSH", "l", "m"}, {"LMOVE", "m", "l", "LEFT", "RIGHT"}, {"EXISTS", "m"},
       {"LMPOP", "2", "nokey", "l", "LEFT", "COUNT", "5"}, {"LMPOP", "0", "l", "LEFT"}, {"SET", "s", "x"},
-      {"LPUSH", "s", "a"}, {"BLPOP", "nokey", "0.01"}, {"BLPOP", "nokey", "-1"}, {"BLPOP", "nokey", "abc"},
+      {"LPUSH", "s", "a"}, {"BLPOP", "nokey", "0.01"}, {"BLPOP", "nokey", "-1"}, {"BLPOP", "nokey", "abc"}, {"BLPOP", "nokey", "inf"},
+      {"BLPOP", "nokey", "1e20"},
   });
 }
 

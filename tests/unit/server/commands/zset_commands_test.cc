@@ -13,7 +13,8 @@
 namespace slotd::test {
 namespace {
 
-const std::string kWrongType = Err("WRONGTYPE Operation against a key holding the wrong kind of value");
+const std::string kWrongType =
+    Err("WRONGTYPE Operation against a key holding the wrong kind of value");
 const std::string kSyntax = Err("ERR syntax error");
 const std::string kNotInteger = Err("ERR value is not an integer or out of range");
 const std::string kNotFloat = Err("ERR value is not a valid float");
@@ -35,7 +36,8 @@ TEST(ZSetCommands, ZAddOptionErrorsInRedisOrder) {
             Err("ERR XX and NX options at the same time are not compatible"));
   EXPECT_EQ(h.Run({"ZADD", "k", "NX", "XX", "GT", "1", "a"}),
             Err("ERR XX and NX options at the same time are not compatible"));
-  const std::string gt_lt = Err("ERR GT, LT, and/or NX options at the same time are not compatible");
+  const std::string gt_lt =
+      Err("ERR GT, LT, and/or NX options at the same time are not compatible");
   EXPECT_EQ(h.Run({"ZADD", "k", "GT", "LT", "1", "a"}), gt_lt);
   EXPECT_EQ(h.Run({"ZADD", "k", "GT", "NX", "1", "a"}), gt_lt);
   EXPECT_EQ(h.Run({"ZADD", "k", "INCR", "GT", "LT", "1", "a", "2", "b"}), gt_lt);
@@ -71,7 +73,8 @@ TEST(ZSetCommands, ZAddFlagsChAndIncr) {
   EXPECT_EQ(h.Run({"ZADD", "k", "NX", "INCR", "1", "new"}), NullBulk());
   EXPECT_EQ(h.Run({"ZADD", "k", "INCR", "0.5", "new"}), Bulk("5.5"));
   EXPECT_EQ(h.Run({"ZADD", "k", "ch", "nx", "1", "q"}), Int(1));
-  EXPECT_EQ(h.Run({"ZADD", "k", "INCR", "-inf", "a"}), Err("ERR resulting score is not a number (NaN)"));
+  EXPECT_EQ(h.Run({"ZADD", "k", "INCR", "-inf", "a"}),
+            Err("ERR resulting score is not a number (NaN)"));
   EXPECT_EQ(h.Run({"ZINCRBY", "k", "-inf", "a"}), Err("ERR resulting score is not a number (NaN)"));
   EXPECT_EQ(h.Run({"ZINCRBY", "k", "x", "a"}), kNotFloat);
   EXPECT_EQ(h.Run({"ZINCRBY", "k", "1e308", "big"}), Bulk("1e+308"));
@@ -106,7 +109,8 @@ TEST(ZSetCommands, RanksBreakScoreTiesByMember) {
   EXPECT_EQ(h.Run({"ZRANK", "nokey", "a"}), NullBulk());
   EXPECT_EQ(h.Run({"ZCARD", "k"}), Int(5));
   EXPECT_EQ(h.Run({"ZCARD", "nokey"}), Int(0));
-  EXPECT_EQ(h.Run({"ZRANK", "k", "a", "WITHSCORE"}), Err("ERR wrong number of arguments for 'zrank' command"));
+  EXPECT_EQ(h.Run({"ZRANK", "k", "a", "WITHSCORE"}),
+            Err("ERR wrong number of arguments for 'zrank' command"));
 }
 
 TEST(ZSetCommands, ZRangeByRankClampsIndexes) {
@@ -120,7 +124,8 @@ TEST(ZSetCommands, ZRangeByRankClampsIndexes) {
   EXPECT_EQ(h.Run({"ZRANGE", "k", "0", "1", "REV"}), BulkArr({"e", "d"}));
   EXPECT_EQ(h.Run({"ZRANGE", "k", "9223372036854775807", "-9223372036854775808"}), "*0\r\n");
   EXPECT_EQ(h.Run({"ZRANGE", "k", "0", "99999999999999999999"}), kNotInteger);
-  EXPECT_EQ(h.Run({"ZRANGE", "k", "0", "-1", "LIMIT", "5", "-1"}), BulkArr({"a", "b", "c", "d", "e"}));
+  EXPECT_EQ(h.Run({"ZRANGE", "k", "0", "-1", "LIMIT", "5", "-1"}),
+            BulkArr({"a", "b", "c", "d", "e"}));
   EXPECT_EQ(h.Run({"ZRANGE", "nokey", "0", "-1"}), "*0\r\n");
 }
 
@@ -132,10 +137,12 @@ TEST(ZSetCommands, ZRangeOptionErrors) {
   EXPECT_EQ(h.Run({"ZRANGE", "k", "0", "1", "LIMIT"}), kSyntax);
   EXPECT_EQ(h.Run({"ZRANGE", "k", "0", "1", "BYSCORE", "LIMIT", "0"}), kSyntax);
   EXPECT_EQ(h.Run({"ZRANGE", "k", "0", "1", "BYSCORE", "LIMIT", "x", "1"}), kNotInteger);
-  EXPECT_EQ(h.Run({"ZRANGE", "k", "0", "-1", "LIMIT", "0", "1"}),
-            Err("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX"));
-  EXPECT_EQ(h.Run({"ZREVRANGE", "k", "0", "-1", "LIMIT", "0", "1"}),
-            Err("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX"));
+  EXPECT_EQ(
+      h.Run({"ZRANGE", "k", "0", "-1", "LIMIT", "0", "1"}),
+      Err("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX"));
+  EXPECT_EQ(
+      h.Run({"ZREVRANGE", "k", "0", "-1", "LIMIT", "0", "1"}),
+      Err("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX"));
   EXPECT_EQ(h.Run({"ZRANGE", "k", "-", "+", "BYLEX", "WITHSCORES"}),
             Err("ERR syntax error, WITHSCORES not supported in combination with BYLEX"));
   EXPECT_EQ(h.Run({"ZRANGEBYLEX", "k", "-", "+", "WITHSCORES"}),
@@ -150,7 +157,8 @@ TEST(ZSetCommands, ZRangeOptionErrors) {
   EXPECT_EQ(h.Run({"ZRANGEBYLEX", "k", "-a", "+"}), kNotLexItem);
   EXPECT_EQ(h.Run({"ZRANGEBYLEX", "k", "", "+"}), kNotLexItem);
   EXPECT_EQ(h.Run({"SET", "s", "v"}), Simple("OK"));
-  EXPECT_EQ(h.Run({"ZRANGEBYSCORE", "s", "x", "1"}), kMinMaxNotFloat);  // ranges parse before the lookup
+  EXPECT_EQ(h.Run({"ZRANGEBYSCORE", "s", "x", "1"}),
+            kMinMaxNotFloat);  // ranges parse before the lookup
   EXPECT_EQ(h.Run({"ZRANGE", "s", "0", "1"}), kWrongType);
 }
 
@@ -158,19 +166,22 @@ TEST(ZSetCommands, ZRangeByScoreBoundsAndLimit) {
   CommandHarness h;
   h.Run({"ZADD", "k", "1", "a", "2", "b", "3", "c", "4", "d", "5", "e"});
   EXPECT_EQ(h.Run({"ZRANGE", "k", "0", "10", "BYSCORE", "LIMIT", "-1", "1"}), "*0\r\n");
-  EXPECT_EQ(h.Run({"ZRANGE", "k", "0", "10", "BYSCORE", "LIMIT", "1", "-1"}), BulkArr({"b", "c", "d", "e"}));
+  EXPECT_EQ(h.Run({"ZRANGE", "k", "0", "10", "BYSCORE", "LIMIT", "1", "-1"}),
+            BulkArr({"b", "c", "d", "e"}));
   EXPECT_EQ(h.Run({"ZRANGE", "k", "0", "10", "BYSCORE", "LIMIT", "5", "1"}), "*0\r\n");
   EXPECT_EQ(h.Run({"ZRANGE", "k", "0", "10", "BYSCORE", "LIMIT", "4", "1"}), BulkArr({"e"}));
   EXPECT_EQ(h.Run({"ZRANGE", "k", "0", "10", "BYSCORE", "LIMIT", "1", "0"}), "*0\r\n");
   EXPECT_EQ(h.Run({"ZRANGEBYSCORE", "k", "0", "10", "LIMIT", "1", "2", "WITHSCORES"}),
             Arr({Bulk("b"), Bulk("2"), Bulk("c"), Bulk("3")}));
-  EXPECT_EQ(h.Run({"ZRANGEBYSCORE", "k", "0", "10", "WITHSCORES", "LIMIT", "1", "2", "LIMIT", "0", "1"}),
-            Arr({Bulk("a"), Bulk("1")}));
+  EXPECT_EQ(
+      h.Run({"ZRANGEBYSCORE", "k", "0", "10", "WITHSCORES", "LIMIT", "1", "2", "LIMIT", "0", "1"}),
+      Arr({Bulk("a"), Bulk("1")}));
   EXPECT_EQ(h.Run({"ZREVRANGEBYSCORE", "k", "10", "0", "LIMIT", "1", "2"}), BulkArr({"d", "c"}));
   EXPECT_EQ(h.Run({"ZRANGE", "k", "(1", "3", "BYSCORE", "REV"}), "*0\r\n");
   EXPECT_EQ(h.Run({"ZRANGE", "k", "3", "(1", "BYSCORE", "REV"}), BulkArr({"c", "b"}));
   EXPECT_EQ(h.Run({"ZRANGEBYSCORE", "k", "(", "+inf"}), BulkArr({"a", "b", "c", "d", "e"}));
-  EXPECT_EQ(h.Run({"ZRANGEBYSCORE", "k", " 4", "inf"}), BulkArr({"d", "e"}));  // strtod skips spaces
+  EXPECT_EQ(h.Run({"ZRANGEBYSCORE", "k", " 4", "inf"}),
+            BulkArr({"d", "e"}));  // strtod skips spaces
   EXPECT_EQ(h.Run({"ZRANGEBYSCORE", "k", "", ""}), "*0\r\n");
   EXPECT_EQ(h.Run({"ZRANGEBYSCORE", "k", "-1e400", "(2"}), BulkArr({"a"}));
   EXPECT_EQ(h.Run({"ZCOUNT", "k", "(1", "3"}), Int(2));
@@ -203,19 +214,35 @@ TEST(ZSetCommands, ZRangeStoreWritesAndDeletesTheDestination) {
   EXPECT_EQ(h.Run({"ZRANGESTORE", "d", "k", "0", "-1", "WITHSCORES"}), kSyntax);
   EXPECT_EQ(h.Run({"ZRANGESTORE", "d", "k", "0", "-1", "BYLEX"}), kNotLexItem);
   EXPECT_EQ(h.Run({"ZRANGESTORE", "d", "k", "(1", "+inf", "BYSCORE", "REV"}), Int(0));
-  EXPECT_EQ(h.Run({"ZRANGESTORE", "d", "k", "+inf", "(1", "BYSCORE", "REV", "LIMIT", "0", "1"}), Int(1));
+  EXPECT_EQ(h.Run({"ZRANGESTORE", "d", "k", "+inf", "(1", "BYSCORE", "REV", "LIMIT", "0", "1"}),
+            Int(1));
   EXPECT_EQ(h.Run({"ZRANGE", "d", "0", "-1", "WITHSCORES"}), Arr({Bulk("c"), Bulk("3")}));
   EXPECT_EQ(h.Run({"ZRANGESTORE", "d", "k", "0", "1", "REV"}), Int(2));
   EXPECT_EQ(h.Run({"ZRANGE", "d", "0", "-1"}), BulkArr({"b", "c"}));
   EXPECT_EQ(h.Run({"ZRANGESTORE", "d", "k", "10", "20"}), Int(0));
   EXPECT_EQ(h.Run({"EXISTS", "d"}), Int(0));
   EXPECT_EQ(h.Run({"ZRANGESTORE", "d", "nokey", "0", "-1"}), Int(0));
-  EXPECT_EQ(h.Run({"ZRANGESTORE", "k", "k", "0", "0"}), Int(1));  // source and destination the same key
+  EXPECT_EQ(h.Run({"ZRANGESTORE", "k", "k", "0", "0"}),
+            Int(1));  // source and destination the same key
   EXPECT_EQ(h.Run({"ZRANGE", "k", "0", "-1", "WITHSCORES"}), Arr({Bulk("a"), Bulk("1")}));
   h.Run({"SET", "s", "v"});
   EXPECT_EQ(h.Run({"ZRANGESTORE", "d", "s", "0", "-1"}), kWrongType);
   EXPECT_EQ(h.Run({"ZRANGESTORE", "s", "k", "0", "-1"}), Int(1));
   EXPECT_EQ(h.Run({"TYPE", "s"}), Simple("zset"));
+}
+
+// ZRANGESTORE adds in emission order to a set that starts as a listpack, so -0 becomes 0 when it is
+// stored before the long member converts the set (redis-server 7.0.15 answers exactly this).
+TEST(ZSetCommands, ZRangeStoreInsertsInEmissionOrder) {
+  CommandHarness h;
+  std::string long_member(70, 'x');
+  h.Run({"ZADD", "src", "1", long_member, "-0.0", "a"});
+  EXPECT_EQ(h.Run({"ZSCORE", "src", "a"}), Bulk("-0"));
+  EXPECT_EQ(h.Run({"ZRANGESTORE", "fwd", "src", "0", "-1"}), Int(2));
+  EXPECT_EQ(h.Run({"ZSCORE", "fwd", "a"}), Bulk("0"));
+  EXPECT_EQ(h.Run({"OBJECT", "ENCODING", "fwd"}), Bulk("skiplist"));
+  EXPECT_EQ(h.Run({"ZRANGESTORE", "rev", "src", "0", "-1", "REV"}), Int(2));
+  EXPECT_EQ(h.Run({"ZSCORE", "rev", "a"}), Bulk("-0"));
 }
 
 TEST(ZSetCommands, RemoveRangesDeleteEmptiedKeys) {
@@ -258,7 +285,8 @@ TEST(ZSetCommands, PopReplyShapes) {
 TEST(ZSetCommands, ZMPopParsingAndNestedReply) {
   CommandHarness h;
   h.Run({"ZADD", "k", "1", "a", "2", "b", "3", "c"});
-  EXPECT_EQ(h.Run({"ZMPOP", "1", "k", "MAX"}), Arr({Bulk("k"), Arr({Arr({Bulk("c"), Bulk("3")})})}));
+  EXPECT_EQ(h.Run({"ZMPOP", "1", "k", "MAX"}),
+            Arr({Bulk("k"), Arr({Arr({Bulk("c"), Bulk("3")})})}));
   const std::string count_error = Err("ERR count should be greater than 0");
   const std::string numkeys_error = Err("ERR numkeys should be greater than 0");
   EXPECT_EQ(h.Run({"ZMPOP", "1", "k", "MAX", "COUNT", "0"}), count_error);
@@ -274,7 +302,8 @@ TEST(ZSetCommands, ZMPopParsingAndNestedReply) {
             Arr({Bulk("k"), Arr({Arr({Bulk("a"), Bulk("1")}), Arr({Bulk("b"), Bulk("2")})})}));
   EXPECT_EQ(h.Run({"ZMPOP", "1", "k", "MIN"}), NullArray());
   EXPECT_EQ(h.Run({"BZMPOP", "x", "0", "k", "MIN"}), numkeys_error);  // options before the timeout
-  EXPECT_EQ(h.Run({"BZMPOP", "x", "1", "k", "MIN"}), Err("ERR timeout is not a float or out of range"));
+  EXPECT_EQ(h.Run({"BZMPOP", "x", "1", "k", "MIN"}),
+            Err("ERR timeout is not a float or out of range"));
   EXPECT_EQ(h.Run({"BZMPOP", "-1", "1", "k", "MIN"}), Err("ERR timeout is negative"));
   h.Run({"SET", "s", "v"});
   EXPECT_EQ(h.Run({"ZMPOP", "2", "nokey", "s", "MIN"}), kWrongType);
@@ -287,10 +316,12 @@ TEST(ZSetCommands, BlockingPopServesWhenAnotherClientAdds) {
   EXPECT_EQ(h.Run({"ZADD", "k2", "5", "m", "6", "n"}), Int(2));
   EXPECT_EQ(h.TakeOutput(waiter), Arr({Bulk("k2"), Bulk("m"), Bulk("5")}));
   EXPECT_EQ(h.Run({"ZCARD", "k2"}), Int(1));
-  EXPECT_EQ(h.RunAs(waiter, {"BZPOPMAX", "nokey", "k2", "0"}), Arr({Bulk("k2"), Bulk("n"), Bulk("6")}));
+  EXPECT_EQ(h.RunAs(waiter, {"BZPOPMAX", "nokey", "k2", "0"}),
+            Arr({Bulk("k2"), Bulk("n"), Bulk("6")}));
   EXPECT_EQ(h.RunAs(waiter, {"BZMPOP", "0", "1", "k3", "MAX", "COUNT", "2"}), "");
   h.Run({"ZADD", "k3", "1", "a", "2", "b", "3", "c"});
-  EXPECT_EQ(h.TakeOutput(waiter), Arr({Bulk("k3"), Arr({Arr({Bulk("c"), Bulk("3")}), Arr({Bulk("b"), Bulk("2")})})}));
+  EXPECT_EQ(h.TakeOutput(waiter),
+            Arr({Bulk("k3"), Arr({Arr({Bulk("c"), Bulk("3")}), Arr({Bulk("b"), Bulk("2")})})}));
 }
 
 TEST(ZSetCommands, BlockingPopTimesOutAndDoesNotBlockInMulti) {
@@ -314,22 +345,29 @@ TEST(ZSetCommands, SetOperationsAcceptSetsAndWeights) {
   h.Run({"SADD", "st", "a", "d", "z"});
   h.Run({"SADD", "ints", "1", "2"});
   EXPECT_EQ(h.Run({"ZUNION", "2", "k", "k2", "WITHSCORES"}),
-            Arr({Bulk("a"), Bulk("1"), Bulk("b"), Bulk("12"), Bulk("c"), Bulk("23"), Bulk("d"), Bulk("30")}));
+            Arr({Bulk("a"), Bulk("1"), Bulk("b"), Bulk("12"), Bulk("c"), Bulk("23"), Bulk("d"),
+                 Bulk("30")}));
   EXPECT_EQ(h.Run({"ZUNION", "3", "k", "k2", "st", "WITHSCORES"}),
-            Arr({Bulk("z"), Bulk("1"), Bulk("a"), Bulk("2"), Bulk("b"), Bulk("12"), Bulk("c"), Bulk("23"),
-                 Bulk("d"), Bulk("31")}));
+            Arr({Bulk("z"), Bulk("1"), Bulk("a"), Bulk("2"), Bulk("b"), Bulk("12"), Bulk("c"),
+                 Bulk("23"), Bulk("d"), Bulk("31")}));
   EXPECT_EQ(h.Run({"ZINTER", "3", "k", "k2", "st", "WITHSCORES"}), "*0\r\n");
-  EXPECT_EQ(h.Run({"ZINTER", "2", "k", "k2", "WEIGHTS", "2", "0.5", "AGGREGATE", "MAX", "WITHSCORES"}),
-            Arr({Bulk("b"), Bulk("5"), Bulk("c"), Bulk("10")}));
+  EXPECT_EQ(
+      h.Run({"ZINTER", "2", "k", "k2", "WEIGHTS", "2", "0.5", "AGGREGATE", "MAX", "WITHSCORES"}),
+      Arr({Bulk("b"), Bulk("5"), Bulk("c"), Bulk("10")}));
   EXPECT_EQ(h.Run({"ZUNION", "2", "k", "k2", "AGGREGATE", "MIN", "WITHSCORES"}),
-            Arr({Bulk("a"), Bulk("1"), Bulk("b"), Bulk("2"), Bulk("c"), Bulk("3"), Bulk("d"), Bulk("30")}));
+            Arr({Bulk("a"), Bulk("1"), Bulk("b"), Bulk("2"), Bulk("c"), Bulk("3"), Bulk("d"),
+                 Bulk("30")}));
   EXPECT_EQ(h.Run({"ZUNION", "2", "k", "k2", "WEIGHTS", "inf", "-inf", "WITHSCORES"}),
-            Arr({Bulk("d"), Bulk("-inf"), Bulk("b"), Bulk("0"), Bulk("c"), Bulk("0"), Bulk("a"), Bulk("inf")}));
-  EXPECT_EQ(h.Run({"ZUNION", "2", "k", "k2", "WEIGHTS", "1", "2", "WEIGHTS", "3", "4", "WITHSCORES"}),
-            Arr({Bulk("a"), Bulk("3"), Bulk("b"), Bulk("46"), Bulk("c"), Bulk("89"), Bulk("d"), Bulk("120")}));
+            Arr({Bulk("d"), Bulk("-inf"), Bulk("b"), Bulk("0"), Bulk("c"), Bulk("0"), Bulk("a"),
+                 Bulk("inf")}));
+  EXPECT_EQ(
+      h.Run({"ZUNION", "2", "k", "k2", "WEIGHTS", "1", "2", "WEIGHTS", "3", "4", "WITHSCORES"}),
+      Arr({Bulk("a"), Bulk("3"), Bulk("b"), Bulk("46"), Bulk("c"), Bulk("89"), Bulk("d"),
+           Bulk("120")}));
   EXPECT_EQ(h.Run({"ZDIFF", "2", "k", "k2", "WITHSCORES"}), Arr({Bulk("a"), Bulk("1")}));
   EXPECT_EQ(h.Run({"ZDIFF", "2", "k", "st"}), BulkArr({"b", "c"}));
-  EXPECT_EQ(h.Run({"ZUNION", "1", "ints", "WITHSCORES"}), Arr({Bulk("1"), Bulk("1"), Bulk("2"), Bulk("1")}));
+  EXPECT_EQ(h.Run({"ZUNION", "1", "ints", "WITHSCORES"}),
+            Arr({Bulk("1"), Bulk("1"), Bulk("2"), Bulk("1")}));
   UseResp3(h);
   EXPECT_EQ(h.Run({"ZINTER", "2", "k", "st", "WITHSCORES"}), Arr({Pair("a", Dbl("2"))}));
 }
@@ -341,22 +379,28 @@ TEST(ZSetCommands, SetOperationErrors) {
   h.Run({"SET", "str", "v"});
   EXPECT_EQ(h.Run({"ZUNION", "2", "k", "str"}), kWrongType);
   EXPECT_EQ(h.Run({"ZUNION", "2", "k", "str", "WEIGHTS", "x"}), kWrongType);
-  EXPECT_EQ(h.Run({"ZUNION", "0", "k"}), Err("ERR at least 1 input key is needed for 'zunion' command"));
-  EXPECT_EQ(h.Run({"ZDIFFSTORE", "d", "0", "k"}), Err("ERR at least 1 input key is needed for 'zdiffstore' command"));
+  EXPECT_EQ(h.Run({"ZUNION", "0", "k"}),
+            Err("ERR at least 1 input key is needed for 'zunion' command"));
+  EXPECT_EQ(h.Run({"ZDIFFSTORE", "d", "0", "k"}),
+            Err("ERR at least 1 input key is needed for 'zdiffstore' command"));
   EXPECT_EQ(h.Run({"ZUNION", "3", "k", "k2"}), kSyntax);
   EXPECT_EQ(h.Run({"ZUNION", "99999999999", "k"}), kSyntax);
   EXPECT_EQ(h.Run({"ZUNION", "x", "k"}), kNotInteger);
   EXPECT_EQ(h.Run({"ZUNION", "2", "k", "k2", "WEIGHTS", "1"}), kSyntax);
-  EXPECT_EQ(h.Run({"ZUNION", "2", "k", "k2", "WEIGHTS", "1", "x"}), Err("ERR weight value is not a float"));
+  EXPECT_EQ(h.Run({"ZUNION", "2", "k", "k2", "WEIGHTS", "1", "x"}),
+            Err("ERR weight value is not a float"));
   EXPECT_EQ(h.Run({"ZUNION", "2", "k", "k2", "AGGREGATE", "foo"}), kSyntax);
   EXPECT_EQ(h.Run({"ZUNION", "2", "k", "k2", "AGGREGATE"}), kSyntax);
   EXPECT_EQ(h.Run({"ZDIFF", "2", "k", "k2", "WEIGHTS", "1", "2"}), kSyntax);
   EXPECT_EQ(h.Run({"ZDIFF", "2", "k", "k2", "AGGREGATE", "SUM"}), kSyntax);
   EXPECT_EQ(h.Run({"ZUNIONSTORE", "d", "2", "k", "k2", "WITHSCORES"}), kSyntax);
-  EXPECT_EQ(h.Run({"ZINTERCARD", "0", "k"}), Err("ERR at least 1 input key is needed for 'zintercard' command"));
+  EXPECT_EQ(h.Run({"ZINTERCARD", "0", "k"}),
+            Err("ERR at least 1 input key is needed for 'zintercard' command"));
   EXPECT_EQ(h.Run({"ZINTERCARD", "x", "k"}), kNotInteger);
-  EXPECT_EQ(h.Run({"ZINTERCARD", "2", "k", "k2", "LIMIT", "-1"}), Err("ERR LIMIT can't be negative"));
-  EXPECT_EQ(h.Run({"ZINTERCARD", "2", "k", "k2", "LIMIT", "x"}), Err("ERR LIMIT can't be negative"));
+  EXPECT_EQ(h.Run({"ZINTERCARD", "2", "k", "k2", "LIMIT", "-1"}),
+            Err("ERR LIMIT can't be negative"));
+  EXPECT_EQ(h.Run({"ZINTERCARD", "2", "k", "k2", "LIMIT", "x"}),
+            Err("ERR LIMIT can't be negative"));
   EXPECT_EQ(h.Run({"ZINTERCARD", "2", "k", "k2", "LIMIT"}), kSyntax);
   EXPECT_EQ(h.Run({"ZINTERCARD", "2", "k", "k2", "WITHSCORES"}), kSyntax);
 }
@@ -368,7 +412,8 @@ TEST(ZSetCommands, StoreFormsReplaceOrDeleteTheDestination) {
   h.Run({"SET", "str", "v"});
   EXPECT_EQ(h.Run({"ZUNIONSTORE", "str", "2", "k", "k2", "WEIGHTS", "1", "2"}), Int(4));
   EXPECT_EQ(h.Run({"ZRANGE", "str", "0", "-1", "WITHSCORES"}),
-            Arr({Bulk("a"), Bulk("1"), Bulk("b"), Bulk("22"), Bulk("c"), Bulk("43"), Bulk("d"), Bulk("60")}));
+            Arr({Bulk("a"), Bulk("1"), Bulk("b"), Bulk("22"), Bulk("c"), Bulk("43"), Bulk("d"),
+                 Bulk("60")}));
   EXPECT_EQ(h.Run({"ZINTERSTORE", "str", "2", "k", "nokey"}), Int(0));
   EXPECT_EQ(h.Run({"EXISTS", "str"}), Int(0));
   EXPECT_EQ(h.Run({"ZDIFFSTORE", "k", "2", "k", "k2"}), Int(1));  // a source can be the destination
@@ -384,9 +429,11 @@ TEST(ZSetCommands, RandMemberCountsAndErrors) {
   EXPECT_EQ(h.Run({"ZRANDMEMBER", "nokey"}), NullBulk());
   EXPECT_EQ(h.Run({"ZRANDMEMBER", "nokey", "-5", "WITHSCORES"}), "*0\r\n");
   h.Run({"ZADD", "k", "1", "a", "2", "b", "3", "c", "4", "d"});
-  EXPECT_EQ(h.Run({"ZRANDMEMBER", "k", "10"}), BulkArr({"d", "c", "b", "a"}));  // whole set, highest first
+  EXPECT_EQ(h.Run({"ZRANDMEMBER", "k", "10"}),
+            BulkArr({"d", "c", "b", "a"}));  // whole set, highest first
   EXPECT_EQ(h.Run({"ZRANDMEMBER", "k", "4", "WITHSCORES"}),
-            Arr({Bulk("d"), Bulk("4"), Bulk("c"), Bulk("3"), Bulk("b"), Bulk("2"), Bulk("a"), Bulk("1")}));
+            Arr({Bulk("d"), Bulk("4"), Bulk("c"), Bulk("3"), Bulk("b"), Bulk("2"), Bulk("a"),
+                 Bulk("1")}));
   EXPECT_EQ(h.Run({"ZRANDMEMBER", "k", "0"}), "*0\r\n");
   std::vector<std::string> distinct = BulksOf(h.Run({"ZRANDMEMBER", "k", "3"}));
   std::sort(distinct.begin(), distinct.end());
@@ -402,8 +449,10 @@ TEST(ZSetCommands, RandMemberCountsAndErrors) {
   EXPECT_EQ(h.Run({"ZRANDMEMBER", "k", "1", "x"}), kSyntax);
   EXPECT_EQ(h.Run({"ZRANDMEMBER", "k", "1", "WITHSCORES", "x"}), kSyntax);
   EXPECT_EQ(h.Run({"ZRANDMEMBER", "k", "-9223372036854775808"}),
-            Err("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"));
-  EXPECT_EQ(h.Run({"ZRANDMEMBER", "k", "-4611686018427387904", "WITHSCORES"}), Err("ERR value is out of range"));
+            Err("ERR value is out of range, value must between -9223372036854775807 and "
+                "9223372036854775807"));
+  EXPECT_EQ(h.Run({"ZRANDMEMBER", "k", "-4611686018427387904", "WITHSCORES"}),
+            Err("ERR value is out of range"));
   UseResp3(h);
   EXPECT_EQ(h.Run({"ZRANDMEMBER", "k", "1", "WITHSCORES"}).substr(0, 8), "*1\r\n*2\r\n");
 }
@@ -411,9 +460,11 @@ TEST(ZSetCommands, RandMemberCountsAndErrors) {
 TEST(ZSetCommands, ZScanFormatsScoresByEncoding) {
   CommandHarness h;
   h.Run({"ZADD", "k", "123456789012345678", "g", "-0.0", "c", "1.5", "a"});
-  EXPECT_EQ(h.Run({"ZSCAN", "k", "0"}), Arr({Bulk("0"), Arr({Bulk("c"), Bulk("0"), Bulk("a"), Bulk("1.5"),
-                                                            Bulk("g"), Bulk("123456789012345680")})}));
-  EXPECT_EQ(h.Run({"ZSCAN", "k", "0", "MATCH", "a*"}), Arr({Bulk("0"), Arr({Bulk("a"), Bulk("1.5")})}));
+  EXPECT_EQ(h.Run({"ZSCAN", "k", "0"}),
+            Arr({Bulk("0"), Arr({Bulk("c"), Bulk("0"), Bulk("a"), Bulk("1.5"), Bulk("g"),
+                                 Bulk("123456789012345680")})}));
+  EXPECT_EQ(h.Run({"ZSCAN", "k", "0", "MATCH", "a*"}),
+            Arr({Bulk("0"), Arr({Bulk("a"), Bulk("1.5")})}));
   EXPECT_EQ(h.Run({"ZSCAN", "k", "-1"}).substr(0, 13), "*2\r\n$1\r\n0\r\n*6");
   EXPECT_EQ(h.Run({"ZSCAN", "k", "0", "COUNT", "0"}), kSyntax);
   EXPECT_EQ(h.Run({"ZSCAN", "k", "0", "COUNT", "x"}), kNotInteger);
@@ -434,7 +485,8 @@ TEST(ZSetCommands, ZScanFormatsScoresByEncoding) {
   std::vector<std::string> a = {got[0], got[1]}, b = {got[2], got[3]};
   std::vector<std::vector<std::string>> pairs = {a, b};
   std::sort(pairs.begin(), pairs.end());
-  EXPECT_EQ(pairs, (std::vector<std::vector<std::string>>{{"g", "1.2345678901234568e+17"}, {"x", "-0"}}));
+  EXPECT_EQ(pairs,
+            (std::vector<std::vector<std::string>>{{"g", "1.2345678901234568e+17"}, {"x", "-0"}}));
 }
 
 TEST(ZSetCommands, ZScanOfALargeSetCoversEveryMember) {
@@ -483,12 +535,23 @@ TEST(ZSetCommands, EncodingConvertsPastConfiguredLimits) {
 TEST(ZSetCommands, WrongTypeEverywhere) {
   CommandHarness h;
   h.Run({"SET", "s", "v"});
-  for (std::vector<std::string> cmd : std::vector<std::vector<std::string>>{
-           {"ZINCRBY", "s", "1", "a"}, {"ZREM", "s", "a"}, {"ZSCORE", "s", "a"}, {"ZMSCORE", "s", "a"},
-           {"ZCARD", "s"}, {"ZCOUNT", "s", "0", "1"}, {"ZLEXCOUNT", "s", "-", "+"}, {"ZRANK", "s", "a"},
-           {"ZREVRANGE", "s", "0", "1"}, {"ZRANGEBYLEX", "s", "-", "+"}, {"ZREMRANGEBYRANK", "s", "0", "1"},
-           {"ZPOPMIN", "s"}, {"ZRANDMEMBER", "s"}, {"ZRANDMEMBER", "s", "2"}, {"ZINTERCARD", "1", "s"},
-           {"ZDIFF", "1", "s"}}) {
+  for (std::vector<std::string> cmd :
+       std::vector<std::vector<std::string>>{{"ZINCRBY", "s", "1", "a"},
+                                             {"ZREM", "s", "a"},
+                                             {"ZSCORE", "s", "a"},
+                                             {"ZMSCORE", "s", "a"},
+                                             {"ZCARD", "s"},
+                                             {"ZCOUNT", "s", "0", "1"},
+                                             {"ZLEXCOUNT", "s", "-", "+"},
+                                             {"ZRANK", "s", "a"},
+                                             {"ZREVRANGE", "s", "0", "1"},
+                                             {"ZRANGEBYLEX", "s", "-", "+"},
+                                             {"ZREMRANGEBYRANK", "s", "0", "1"},
+                                             {"ZPOPMIN", "s"},
+                                             {"ZRANDMEMBER", "s"},
+                                             {"ZRANDMEMBER", "s", "2"},
+                                             {"ZINTERCARD", "1", "s"},
+                                             {"ZDIFF", "1", "s"}}) {
     EXPECT_EQ(h.Run(cmd), kWrongType) << cmd[0];
   }
 }
@@ -502,7 +565,8 @@ TEST(ZSetCommands, KeyPositionsForMovableCommands) {
     if (!CommandTable::ExtractKeys(*spec, args, &idx)) return std::vector<int>{-1};
     return idx;
   };
-  EXPECT_EQ(keys({"ZUNIONSTORE", "d", "2", "a", "b", "WEIGHTS", "1", "2"}), (std::vector<int>{1, 3, 4}));
+  EXPECT_EQ(keys({"ZUNIONSTORE", "d", "2", "a", "b", "WEIGHTS", "1", "2"}),
+            (std::vector<int>{1, 3, 4}));
   EXPECT_EQ(keys({"ZMPOP", "2", "a", "b", "MIN"}), (std::vector<int>{2, 3}));
   EXPECT_EQ(keys({"BZMPOP", "0", "2", "a", "b", "MIN"}), (std::vector<int>{3, 4}));
   EXPECT_EQ(keys({"ZRANGESTORE", "d", "s", "0", "1"}), (std::vector<int>{1, 2}));

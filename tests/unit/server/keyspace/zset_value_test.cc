@@ -1,5 +1,6 @@
-// ZSetValue and its two encodings: ordering, ZADD flag semantics, conversion past the listpack limits,
-// range-to-rank resolution, and a randomized comparison of both encodings against a std::set model.
+// ZSetValue and its two encodings: ordering, ZADD flag semantics, conversion past the listpack
+// limits, range-to-rank resolution, and a randomized comparison of both encodings against a
+// std::set model.
 #include "server/keyspace/zset_value.h"
 
 #include <gtest/gtest.h>
@@ -20,7 +21,8 @@ constexpr ZSetLimits kAlwaysSkiplist{0, 64};
 
 std::vector<std::pair<std::string, double>> Contents(const ZSetValue& z) {
   std::vector<std::pair<std::string, double>> out;
-  for (ZSetValue::Cursor c = z.First(); c.valid(); c.Next()) out.emplace_back(c.member(), c.score());
+  for (ZSetValue::Cursor c = z.First(); c.valid(); c.Next())
+    out.emplace_back(c.member(), c.score());
   return out;
 }
 
@@ -49,7 +51,8 @@ TEST_P(ZSetBothEncodings, OrdersByScoreThenMember) {
   z->Add("a", 1, 0, limits());
   z->Add("c", 0.5, 0, limits());
   z->Add("z", -1, 0, limits());
-  std::vector<std::pair<std::string, double>> expected = {{"z", -1}, {"c", 0.5}, {"a", 1}, {"b", 1}};
+  std::vector<std::pair<std::string, double>> expected = {
+      {"z", -1}, {"c", 0.5}, {"a", 1}, {"b", 1}};
   EXPECT_EQ(Contents(*z), expected);
   EXPECT_EQ(MembersBackwards(*z), (std::vector<std::string>{"b", "a", "c", "z"}));
   EXPECT_EQ(z->Rank("a"), 2u);
@@ -83,7 +86,8 @@ TEST_P(ZSetBothEncodings, AddFlagsFollowZAdd) {
 
 TEST_P(ZSetBothEncodings, ScoreRangesBecomeRankIntervals) {
   auto z = Make();
-  for (int i = 1; i <= 5; ++i) z->Add(std::string(1, static_cast<char>('a' + i - 1)), i, 0, limits());
+  for (int i = 1; i <= 5; ++i)
+    z->Add(std::string(1, static_cast<char>('a' + i - 1)), i, 0, limits());
   auto ranks = [&](double min, double max, bool minex, bool maxex) {
     ZSetValue::Ranks r = z->RanksInScoreRange({min, max, minex, maxex});
     return std::make_pair(r.begin, r.size());
@@ -101,7 +105,9 @@ TEST_P(ZSetBothEncodings, LexRangesWithEqualScores) {
   for (const char* m : {"a", "b", "c", "d", "e"}) z->Add(m, 0, 0, limits());
   ZLexBound neg{ZLexBound::kNegInf, true, {}};
   ZLexBound pos{ZLexBound::kPosInf, true, {}};
-  auto value = [](std::string_view v, bool exclusive) { return ZLexBound{ZLexBound::kValue, exclusive, v}; };
+  auto value = [](std::string_view v, bool exclusive) {
+    return ZLexBound{ZLexBound::kValue, exclusive, v};
+  };
   EXPECT_EQ(z->LexCount({neg, pos}), 5u);
   EXPECT_EQ(z->LexCount({value("b", false), value("d", true)}), 2u);
   EXPECT_EQ(z->FirstInLexRange({value("b", false), value("d", true)}), 1u);
@@ -117,9 +123,9 @@ TEST_P(ZSetBothEncodings, LexRangesWithEqualScores) {
   EXPECT_EQ(removal.size(), 2u);
 }
 
-// With mixed scores Redis's answer depends on its walk: a listpack scans for the first member >= min,
-// then counts while <= max (redis-server 7.0: ZADD k 1 b 2 a 3 c; ZLEXCOUNT k [b [c -> 3, (a [c -> 3,
-// [c [c -> 1), where a sorted-by-member view would say 2, 2 and 1.
+// With mixed scores Redis's answer depends on its walk: a listpack scans for the first member >=
+// min, then counts while <= max (redis-server 7.0: ZADD k 1 b 2 a 3 c; ZLEXCOUNT k [b [c -> 3, (a
+// [c -> 3, [c [c -> 1), where a sorted-by-member view would say 2, 2 and 1.
 TEST(ZSetValue, ListpackLexWalkMatchesRedisWithMixedScores) {
   ZSetValue z;
   Add(z, "b", 1);
@@ -231,7 +237,8 @@ TEST(ZSetValue, ScanVisitsEveryElementAcrossIndexResizes) {
     cursor = z->ScanStep(cursor, [&](std::string_view m, double) { seen.emplace(m); });
     // Grow the index while the scan is running; the original members must still all be seen.
     if (++steps % 5 == 0 && steps <= 40) {
-      for (int i = 0; i < 40; ++i) Add(*z, "g" + std::to_string(steps) + "_" + std::to_string(i), 0, kAlwaysSkiplist);
+      for (int i = 0; i < 40; ++i)
+        Add(*z, "g" + std::to_string(steps) + "_" + std::to_string(i), 0, kAlwaysSkiplist);
     }
   } while (cursor != 0);
   for (int i = 0; i < 100; ++i) EXPECT_TRUE(seen.count("k" + std::to_string(i))) << i;
@@ -317,7 +324,8 @@ void RunRandomized(const ZSetLimits& limits, uint32_t seed) {
     }
     if (!model.ordered.empty()) {
       size_t rank = rng() % model.ordered.size();
-      ASSERT_EQ(z->At(rank).member(), std::next(model.ordered.begin(), static_cast<long>(rank))->second);
+      ASSERT_EQ(z->At(rank).member(),
+                std::next(model.ordered.begin(), static_cast<long>(rank))->second);
     }
   }
   ExpectMatches(*z, model);
