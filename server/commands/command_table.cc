@@ -3,20 +3,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "server/commands/arg_parse.h"
+
 namespace slotd {
-namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-}  // namespace
 
 void CommandTable::Register(CommandSpec spec) {
   std::string key(spec.name);

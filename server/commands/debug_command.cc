@@ -38,7 +38,7 @@ bool DebugAllowed(const CommandContext& ctx, const Client& client) {
 // Collections are estimated from their memory footprint.
 size_t SerializedLength(const Object& value) {
   if (!value.is_string()) return value.MemoryUsage();
-  const std::string& s = value.str();
+  const std::string_view s = value.str();
   if (std::optional<int64_t> n = ParseInt64(s); n && s.size() <= 11) {
     if (*n >= -128 && *n <= 127) return 2;
     if (*n >= -32768 && *n <= 32767) return 3;
@@ -59,8 +59,8 @@ void DebugObject(CommandContext& ctx, ArgList args) {
   std::snprintf(line, sizeof(line),
                 "Value at:%p refcount:1 encoding:%s serializedlength:%zu lru:%u lru_seconds_idle:%llu",
                 static_cast<const void*>(value), encoding.c_str(), SerializedLength(*value),
-                static_cast<unsigned>(value->lru_clock & ((1u << 24) - 1)),  // Redis's 24-bit LRU clock
-                static_cast<unsigned long long>(LruIdleMs(value->lru_clock, ctx.now_ms()) / 1000));
+                static_cast<unsigned>(value->lru_clock() & ((1u << 24) - 1)),  // Redis's 24-bit LRU clock
+                static_cast<unsigned long long>(LruIdleMs(value->lru_clock(), ctx.now_ms()) / 1000));
   ctx.reply().SimpleString(line);
 }
 

@@ -119,8 +119,8 @@ void Lcs(CommandContext& ctx, ArgList args) {
   }
   LcsOptions opts;
   if (!ParseLcsOptions(ctx, args, &opts)) return;
-  std::string_view a = first != nullptr ? std::string_view(first->str()) : std::string_view();
-  std::string_view b = second != nullptr ? std::string_view(second->str()) : std::string_view();
+  std::string_view a = first != nullptr ? first->str() : std::string_view();
+  std::string_view b = second != nullptr ? second->str() : std::string_view();
   if (a.size() >= UINT32_MAX - 1 || b.size() >= UINT32_MAX - 1)
     return ctx.reply().Error(errors::kLcsTooLong);
   uint64_t cells = (static_cast<uint64_t>(a.size()) + 1) * (b.size() + 1);

@@ -49,7 +49,7 @@ void ObjectIdleTime(CommandContext& ctx, ArgList args) {
   const Object* value = LookupOrNull(ctx, args);
   if (value == nullptr) return;
   if (IsLfuPolicy(ctx.config().maxmemory_policy)) return ctx.reply().Error(errors::kLfuSelected);
-  ctx.reply().Integer(static_cast<int64_t>(LruIdleMs(value->lru_clock, ctx.now_ms()) / 1000));
+  ctx.reply().Integer(static_cast<int64_t>(LruIdleMs(value->lru_clock(), ctx.now_ms()) / 1000));
 }
 
 void ObjectFreq(CommandContext& ctx, ArgList args) {

@@ -1,8 +1,10 @@
 // String commands that edit a value in place or read part of it: INCR DECR INCRBY DECRBY
 // INCRBYFLOAT APPEND SETRANGE GETRANGE SUBSTR STRLEN. In-place edits keep the key's TTL, as Redis's
 // dbOverwrite does.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <cstdint>
 #include <limits>
 
@@ -15,13 +17,14 @@
 namespace slotd {
 namespace {
 
-// Stores `text` at `key`: in place when the key exists (TTL kept), else as a new key.
-void StoreString(CommandContext& ctx, std::string_view key, Object* existing,
-                 std::string_view text) {
+// Stores `text` at `key`: in place when the key exists (TTL kept), else as a new key. `encoding` is
+// what Redis's new object reports: INCR's is an integer, INCRBYFLOAT's an embstr even for "3".
+void StoreString(CommandContext& ctx, std::string_view key, Object* existing, std::string_view text,
+                 StringEncoding encoding) {
   if (existing != nullptr) {
-    existing->str().assign(text);
+    existing->SetString(text, encoding);
   } else {
-    ctx.db().Set(key, Object::String(text));
+    ctx.db().Set(key, Object::String(text, encoding));
   }
   ctx.Modified(key);
 }
@@ -44,7 +47,8 @@ void IncrDecrBy(CommandContext& ctx, std::string_view key, int64_t incr) {
   value += incr;
   char buf[24];
   auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), value);
-  StoreString(ctx, key, found.value, std::string_view(buf, static_cast<size_t>(end - buf)));
+  StoreString(ctx, key, found.value, std::string_view(buf, static_cast<size_t>(end - buf)),
+              StringEncoding::kAuto);
   ctx.reply().Integer(value);
 }
 
@@ -79,7 +83,7 @@ void IncrByFloat(CommandContext& ctx, ArgList args) {
   value += *incr;
   if (std::isnan(value) || std::isinf(value)) return ctx.reply().Error(errors::kNanOrInfinity);
   std::string text = FormatLongDoubleHuman(value);
-  StoreString(ctx, args[1], found.value, text);
+  StoreString(ctx, args[1], found.value, text, StringEncoding::kEmbstr);
   ctx.reply().Bulk(text);
 }
 
@@ -102,10 +106,10 @@ void Append(CommandContext& ctx, ArgList args) {
   if (found.value == nullptr) {
     ctx.db().Set(args[1], Object::String(args[2]));
   } else {
-    std::string& str = found.value->str();
-    if (!CheckStringLength(ctx, str.size(), args[2].size())) return;
-    str.append(args[2]);
-    length = str.size();
+    Object& value = *found.value;
+    if (!CheckStringLength(ctx, value.str().size(), args[2].size())) return;
+    value.Append(args[2]);
+    length = value.str().size();
   }
   ctx.Modified(args[1]);
   ctx.reply().Integer(static_cast<int64_t>(length));
@@ -124,12 +128,12 @@ void SetRange(CommandContext& ctx, ArgList args) {
   if (!CheckStringLength(ctx, static_cast<uint64_t>(*offset), patch.size())) return;
   Object* target = found.value;
   if (target == nullptr) target = &ctx.db().Set(args[1], Object::String(std::string_view()));
-  std::string& str = target->str();
-  size_t end = static_cast<size_t>(*offset) + patch.size();
-  if (str.size() < end) str.resize(end, '\0');
-  str.replace(static_cast<size_t>(*offset), patch.size(), patch);
+  const size_t end = static_cast<size_t>(*offset) + patch.size();
+  const size_t size = std::max(old_size, end);
+  char* bytes = target->ResizeString(size);  // zero-fills the gap up to the offset
+  std::memcpy(bytes + static_cast<size_t>(*offset), patch.data(), patch.size());
   ctx.Modified(args[1]);
-  ctx.reply().Integer(static_cast<int64_t>(str.size()));
+  ctx.reply().Integer(static_cast<int64_t>(size));
 }
 
 // GETRANGE and SUBSTR: inclusive [start, end], negative indexes count from the end, clamped to the

@@ -17,9 +17,6 @@ namespace {
 constexpr size_t kExpireKeysPerLoop = 20;      // ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP
 constexpr size_t kExpireAcceptableStale = 10;  // ACTIVE_EXPIRE_CYCLE_ACCEPTABLE_STALE, percent
 
-// What malloc hands out for a request of `n` bytes (glibc: 8 bytes of header, 16-byte granules).
-size_t AllocatorSize(size_t n) { return std::max<size_t>(32, (n + 8 + 15) & ~size_t{15}); }
-
 }  // namespace
 
 Database::Database(int index, int slot_count, uint64_t hash_seed)
@@ -76,16 +73,19 @@ void Database::Touch(Object& value) {
   if (config_ != nullptr && IsLfuPolicy(config_->maxmemory_policy)) {
     UpdateLfu(value, now(), config_->lfu_log_factor, config_->lfu_decay_time, rng_.NextDouble());
   } else {
-    value.lru_clock = LruClockFromMs(now());
+    value.set_lru_clock(LruClockFromMs(now()));
   }
 }
 
-// A value that was never stored has lru_clock 0 (Objects are stamped here, not at creation); values
-// moved between keys (RENAME, MOVE) keep their stamps like Redis's shared robj does.
+// Objects are stamped here when first stored, not at creation (createObject's LRU or LFU stamp);
+// values moved between keys (RENAME, MOVE) keep their stamps like Redis's shared robj does.
 void Database::StampNew(Object& value) {
-  if (value.lru_clock != 0) return;
-  value.lru_clock = LruClockFromMs(now());
-  value.lfu_decr_time = LfuTimeInMinutes(now());
+  if (value.access_stamped()) return;
+  if (config_ != nullptr && IsLfuPolicy(config_->maxmemory_policy)) {
+    value.set_lfu(LfuTimeInMinutes(now()), kLfuInitVal);
+  } else {
+    value.set_lru_clock(LruClockFromMs(now()));
+  }
 }
 
 Object* Database::Find(std::string_view key, uint32_t flags) {
@@ -107,9 +107,8 @@ Object& Database::Set(std::string_view key, Object value, bool keep_ttl) {
   }
   if (!inserted) {
     // dbOverwrite under an LFU policy keeps the key's access frequency for the new value.
-    if (value.lru_clock == 0 && config_ != nullptr && IsLfuPolicy(config_->maxmemory_policy)) {
-      value.lfu_counter = e->value.lfu_counter;
-      value.lfu_decr_time = e->value.lfu_decr_time;
+    if (!value.access_stamped() && config_ != nullptr && IsLfuPolicy(config_->maxmemory_policy)) {
+      value.CopyAccessStamp(e->value);
     }
     e->value = std::move(value);
     if (!keep_ttl) RemoveExpire(e);
@@ -250,7 +249,7 @@ std::vector<std::string> Database::SampleKeys(size_t count, bool volatile_only) 
 size_t Database::KeyMemoryUsage(std::string_view key) {
   KeyEntry* e = tables_.Find(key);
   if (e == nullptr) return 0;
-  size_t bytes = AllocatorSize(e->AllocSize()) + e->value.MemoryUsage() - sizeof(Object);
+  size_t bytes = MallocChunkSize(e->AllocSize()) + e->value.MemoryUsage() - sizeof(Object);
   bytes += sizeof(KeyEntry*);  // its share of the bucket array at load factor ~1
   if (e->has_expire()) bytes += sizeof(ExpireRef);
   return bytes;

@@ -26,7 +26,7 @@ uint64_t EvictionScore(const Object& value, int64_t expire_at_ms, int64_t now_ms
   switch (cfg.maxmemory_policy) {
     case MaxmemoryPolicy::kVolatileLru:
     case MaxmemoryPolicy::kAllkeysLru:
-      return LruIdleMs(value.lru_clock, now_ms);
+      return LruIdleMs(value.lru_clock(), now_ms);
     case MaxmemoryPolicy::kVolatileLfu:
     case MaxmemoryPolicy::kAllkeysLfu:
       return 255 - LfuDecrAndReturn(value, now_ms, cfg.lfu_decay_time);
@@ -64,19 +64,19 @@ uint8_t LfuLogIncr(uint8_t counter, int lfu_log_factor, double random01) {
 }
 
 uint8_t LfuDecrAndReturn(const Object& value, int64_t now_ms, int lfu_decay_time) {
-  if (lfu_decay_time <= 0) return value.lfu_counter;
+  const uint8_t counter = value.lfu_counter();
+  if (lfu_decay_time <= 0) return counter;
   const uint32_t now = LfuTimeInMinutes(now_ms);
-  const uint32_t last = value.lfu_decr_time;
+  const uint32_t last = value.lfu_decr_time();
   // Redis's LFUTimeElapsed, including its wrap formula (65535 - last + now).
   const uint32_t elapsed = now >= last ? now - last : kLfuTimeMask - last + now;
   const uint32_t periods = elapsed / static_cast<uint32_t>(lfu_decay_time);
-  return periods >= value.lfu_counter ? 0 : static_cast<uint8_t>(value.lfu_counter - periods);
+  return periods >= counter ? 0 : static_cast<uint8_t>(counter - periods);
 }
 
 void UpdateLfu(Object& value, int64_t now_ms, int lfu_log_factor, int lfu_decay_time, double random01) {
   const uint8_t decayed = LfuDecrAndReturn(value, now_ms, lfu_decay_time);
-  value.lfu_counter = LfuLogIncr(decayed, lfu_log_factor, random01);
-  value.lfu_decr_time = LfuTimeInMinutes(now_ms);
+  value.set_lfu(LfuTimeInMinutes(now_ms), LfuLogIncr(decayed, lfu_log_factor, random01));
 }
 
 void Evictor::ResetPool() {

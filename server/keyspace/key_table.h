@@ -28,6 +28,9 @@ struct KeyEntry {
   size_t AllocSize() const { return sizeof(KeyEntry) + key_len; }
 };
 
+// 40 bytes of header: a 16-byte key with an inline value is one 56-byte request, a 64-byte glibc chunk.
+static_assert(sizeof(KeyEntry) == 40, "KeyEntry header size is part of the per-key memory budget");
+
 // Small, fast, seeded PRNG (SplitMix64) for sampling; not for anything security related.
 class FastRng {
  public:

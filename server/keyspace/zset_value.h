@@ -1,8 +1,8 @@
 // The sorted set value (ObjectType::kZSet): unique members ordered by (score, member). Small sets
 // use the "listpack" encoding (ZListpack, one flat buffer); past zset-max-listpack-entries/-value
 // they convert for good to "skiplist" (ZSkiplist: spans for O(log n) ranks + a member index).
-// Commands work in ranks: score and lex ranges become rank intervals, read through a Cursor and
-// erased by rank.
+// Commands work in ranks: score ranges become rank intervals and lex ranges are located by rank,
+// read through a Cursor and erased by rank.
 #pragma once
 #include <cstddef>
 #include <cstdint>

@@ -125,11 +125,20 @@ bool Connection::OverOutputLimit() {
   const OutputBufferLimit& limit = client_.subscription_count() > 0 ? cfg.client_output_buffer_limit_pubsub
                                    : client_.is_replica               ? cfg.client_output_buffer_limit_replica
                                                                       : cfg.client_output_buffer_limit_normal;
-  return limit.hard_bytes > 0 && client_.output.size() + in_flight_.size() > limit.hard_bytes;
+  size_t pending = client_.output.size() + in_flight_.size();
+  if (limit.hard_bytes > 0 && pending > limit.hard_bytes) return true;
+  // Soft limit: over it continuously for soft_seconds.
+  if (limit.soft_bytes == 0 || pending <= limit.soft_bytes) {
+    soft_limit_since_ms_ = 0;
+    return false;
+  }
+  int64_t now = app_.server().now_ms;
+  if (soft_limit_since_ms_ == 0) soft_limit_since_ms_ = now;
+  return now - soft_limit_since_ms_ >= limit.soft_seconds * 1000;
 }
 
 void Connection::Flush() {
-  if (closing_ || writing_) return;
+  if (closing_) return;
   if (OverOutputLimit()) {
     ++app_.server().stats.client_output_buffer_limit_disconnections;
     Log(LogLevel::kWarning, "Client id=%llu addr=%s scheduled to be closed ASAP for overcoming of output buffer limits.",
@@ -137,6 +146,7 @@ void Connection::Flush() {
     Close(false);
     return;
   }
+  if (writing_) return;  // OnWritten flushes again
   if (client_.output.empty()) {
     if (client_.close_after_reply) Close(false);
     return;

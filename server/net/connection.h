@@ -51,7 +51,7 @@ class Connection {
   uv_write_t write_req_;
   bool writing_ = false;
   bool closing_ = false;
-  bool close_when_flushed_ = false;
+  int64_t soft_limit_since_ms_ = 0;  // when the output first went over the soft limit, 0 = under it
 };
 
 }  // namespace slotd

@@ -233,5 +233,55 @@ TEST(StringEditCommands, LcsTableIsBoundedByProtoMaxBulkLen) {
             Err("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len"));
 }
 
+// OBJECT ENCODING after each edit, as redis-server 7.0 reports it: APPEND and SETRANGE leave a raw
+// string even when it looks like a number, INCR an int, INCRBYFLOAT an embstr.
+TEST(StringEditCommands, EncodingAfterEditsMatchesRedis) {
+  CommandHarness h;
+  auto encoding = [&h] { return h.Run({"OBJECT", "ENCODING", "k"}); };
+  EXPECT_EQ(h.Run({"SET", "k", "123"}), Simple("OK"));
+  EXPECT_EQ(encoding(), Bulk("int"));
+  EXPECT_EQ(h.Run({"APPEND", "k", "4"}), Int(4));
+  EXPECT_EQ(encoding(), Bulk("raw"));
+  EXPECT_EQ(h.Run({"INCR", "k"}), Int(1235));
+  EXPECT_EQ(encoding(), Bulk("int"));
+  EXPECT_EQ(h.Run({"APPEND", "k", ""}), Int(4));
+  EXPECT_EQ(encoding(), Bulk("raw"));
+  EXPECT_EQ(h.Run({"SET", "k", "abc"}), Simple("OK"));
+  EXPECT_EQ(encoding(), Bulk("embstr"));
+  EXPECT_EQ(h.Run({"SETRANGE", "k", "1", ""}), Int(3));  // writes nothing: unchanged
+  EXPECT_EQ(encoding(), Bulk("embstr"));
+  EXPECT_EQ(h.Run({"SETRANGE", "k", "1", "x"}), Int(3));
+  EXPECT_EQ(encoding(), Bulk("raw"));
+  EXPECT_EQ(h.Run({"SET", "k", "1"}), Simple("OK"));
+  EXPECT_EQ(h.Run({"INCRBYFLOAT", "k", "1"}), Bulk("2"));
+  EXPECT_EQ(encoding(), Bulk("embstr"));
+  EXPECT_EQ(h.Run({"INCR", "k"}), Int(3));
+  EXPECT_EQ(encoding(), Bulk("int"));
+  EXPECT_EQ(h.Run({"DEL", "k"}), Int(1));
+  EXPECT_EQ(h.Run({"APPEND", "k", "123"}), Int(3));  // a new key is stored as SET stores it
+  EXPECT_EQ(encoding(), Bulk("int"));
+  EXPECT_EQ(h.Run({"DEL", "k"}), Int(1));
+  EXPECT_EQ(h.Run({"SETRANGE", "k", "0", "12"}), Int(2));
+  EXPECT_EQ(encoding(), Bulk("raw"));
+  EXPECT_EQ(h.Run({"COPY", "k", "k2"}), Int(1));
+  EXPECT_EQ(h.Run({"OBJECT", "ENCODING", "k2"}), Bulk("raw"));
+}
+
+// Edits crossing the 16-byte inline limit and back keep every byte.
+TEST(StringEditCommands, EditsAcrossTheInlineBoundaryKeepTheBytes) {
+  CommandHarness h;
+  EXPECT_EQ(h.Run({"SET", "k", "0123456789abcde"}), Simple("OK"));
+  EXPECT_EQ(h.Run({"APPEND", "k", "f"}), Int(16));
+  EXPECT_EQ(h.Run({"APPEND", "k", "g"}), Int(17));
+  EXPECT_EQ(h.Run({"GET", "k"}), Bulk("0123456789abcdefg"));
+  EXPECT_EQ(h.Run({"SETRANGE", "k", "20", "z"}), Int(21));
+  EXPECT_EQ(h.Run({"GET", "k"}), Bulk(std::string("0123456789abcdefg\0\0\0z", 21)));
+  EXPECT_EQ(h.Run({"SET", "n", "12345678901234567"}), Simple("OK"));
+  EXPECT_EQ(h.Run({"INCRBY", "n", "-12345678901234560"}), Int(7));
+  EXPECT_EQ(h.Run({"GET", "n"}), Bulk("7"));
+  EXPECT_EQ(h.Run({"INCRBY", "n", "99999999999999999"}), Int(100000000000000006));
+  EXPECT_EQ(h.Run({"GET", "n"}), Bulk("100000000000000006"));
+}
+
 }  // namespace
 }  // namespace slotd::test

@@ -293,12 +293,12 @@ TEST_F(DatabaseTest, SampleKeysVolatileOnlyReturnsKeysWithTtl) {
 
 TEST_F(DatabaseTest, AccessStampsTheLruClockUnlessNoTouch) {
   db_.Set("k", Str("v"));
-  EXPECT_EQ(db_.Find("k", kLookupNoTouch)->lru_clock, LruClockFromMs(kStart));
+  EXPECT_EQ(db_.Find("k", kLookupNoTouch)->lru_clock(), LruClockFromMs(kStart));
   now_ += 5000;
-  EXPECT_EQ(db_.Find("k", kLookupNoTouch)->lru_clock, LruClockFromMs(kStart));
-  EXPECT_EQ(LruIdleMs(db_.Find("k", kLookupNoTouch)->lru_clock, now_), 5000u);
+  EXPECT_EQ(db_.Find("k", kLookupNoTouch)->lru_clock(), LruClockFromMs(kStart));
+  EXPECT_EQ(LruIdleMs(db_.Find("k", kLookupNoTouch)->lru_clock(), now_), 5000u);
   db_.Find("k");
-  EXPECT_EQ(db_.Find("k", kLookupNoTouch)->lru_clock, LruClockFromMs(now_));
+  EXPECT_EQ(db_.Find("k", kLookupNoTouch)->lru_clock(), LruClockFromMs(now_));
 }
 
 TEST_F(DatabaseTest, AccessUnderLfuPolicyRaisesTheCounterAndOverwriteKeepsIt) {
@@ -307,13 +307,13 @@ TEST_F(DatabaseTest, AccessUnderLfuPolicyRaisesTheCounterAndOverwriteKeepsIt) {
   db_.set_config(&cfg);
   db_.Set("hot", Str("v"));
   db_.Set("cold", Str("v"));
-  EXPECT_EQ(db_.Find("cold", kLookupNoTouch)->lfu_counter, kLfuInitVal);
+  EXPECT_EQ(db_.Find("cold", kLookupNoTouch)->lfu_counter(), kLfuInitVal);
   for (int i = 0; i < 2000; ++i) db_.Find("hot");
-  const uint8_t hot = db_.Find("hot", kLookupNoTouch)->lfu_counter;
+  const uint8_t hot = db_.Find("hot", kLookupNoTouch)->lfu_counter();
   EXPECT_GT(hot, 10);
-  EXPECT_EQ(db_.Find("cold", kLookupNoTouch)->lfu_counter, kLfuInitVal);
+  EXPECT_EQ(db_.Find("cold", kLookupNoTouch)->lfu_counter(), kLfuInitVal);
   db_.Set("hot", Str("new value"));
-  EXPECT_EQ(db_.Find("hot", kLookupNoTouch)->lfu_counter, hot);
+  EXPECT_EQ(db_.Find("hot", kLookupNoTouch)->lfu_counter(), hot);
 }
 
 TEST_F(DatabaseTest, ClearEmptiesKeysAndExpires) {

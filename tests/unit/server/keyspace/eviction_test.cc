@@ -55,16 +55,15 @@ TEST(EvictionMath, LfuLogIncrIsCertainAtTheInitialValueAndRarerAbove) {
 
 TEST(EvictionMath, LfuDecaysOnePerDecayPeriod) {
   Object o = Str("v");
-  o.lfu_counter = 10;
-  o.lfu_decr_time = LfuTimeInMinutes(kStart);
+  o.set_lfu(LfuTimeInMinutes(kStart), 10);
   EXPECT_EQ(LfuDecrAndReturn(o, kStart + 39'000, 1), 10);  // kStart is 20 s into a minute
   EXPECT_EQ(LfuDecrAndReturn(o, kStart + 3 * 60'000, 1), 7);
   EXPECT_EQ(LfuDecrAndReturn(o, kStart + 3 * 60'000, 2), 9);
   EXPECT_EQ(LfuDecrAndReturn(o, kStart + 3 * 60'000, 0), 10);  // decay disabled
   EXPECT_EQ(LfuDecrAndReturn(o, kStart + 60 * 60'000, 1), 0);
   UpdateLfu(o, kStart + 3 * 60'000, 10, 1, 0.0);
-  EXPECT_EQ(o.lfu_counter, 8);
-  EXPECT_EQ(o.lfu_decr_time, LfuTimeInMinutes(kStart + 3 * 60'000));
+  EXPECT_EQ(o.lfu_counter(), 8);
+  EXPECT_EQ(o.lfu_decr_time(), LfuTimeInMinutes(kStart + 3 * 60'000));
 }
 
 TEST(EvictionMath, LruIdleTimeHasSecondResolution) {
