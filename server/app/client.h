@@ -13,6 +13,7 @@
 namespace slotd {
 
 class Connection;
+struct CommandSpec;
 
 enum class ReplyMode { kOn, kOff, kSkip };  // CLIENT REPLY
 enum class BlockTimeoutReply { kNullArray, kNullBulk };
@@ -42,7 +43,11 @@ class Client {
   int fd = -1;
   int64_t created_ms = 0;
   int64_t last_interaction_ms = 0;
-  std::string last_command = "NULL";
+  // The last command run (CLIENT LIST "cmd="): the spec and, for a subcommand, its container.
+  const CommandSpec* last_command = nullptr;
+  const CommandSpec* last_command_parent = nullptr;
+  // "get", "client|list", or "NULL" before any command.
+  std::string LastCommandName() const;
   uint64_t commands_processed = 0;
 
   int db_index = 0;

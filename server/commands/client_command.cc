@@ -118,7 +118,7 @@ void AppendLine(CommandContext& ctx, ArgList args, const Client& c, std::string*
   if (&c == &ctx.client()) {
     out->append(SelfInfoLine(ctx, args));
   } else {
-    out->append(ClientInfoLine(ctx.server(), c, c.last_command, 0));
+    out->append(ClientInfoLine(ctx.server(), c, c.LastCommandName(), 0));
   }
   out->push_back('\n');
 }

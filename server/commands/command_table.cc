@@ -9,17 +9,20 @@ namespace slotd {
 
 void CommandTable::Register(CommandSpec spec) {
   std::string key(spec.name);
-  commands_.insert_or_assign(std::move(key), std::move(spec));
+  auto [it, inserted] = commands_.insert_or_assign(std::move(key), std::move(spec));
+  (void)inserted;
+  index_[it->first] = &it->second;
 }
 
 const CommandSpec* CommandTable::Find(std::string_view name) const {
   if (name.size() > 64) return nullptr;
   char buf[64];
   for (size_t i = 0; i < name.size(); ++i) {
-    buf[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
+    char c = name[i];
+    buf[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
   }
-  auto it = commands_.find(std::string_view(buf, name.size()));
-  return it == commands_.end() ? nullptr : &it->second;
+  auto it = index_.find(std::string_view(buf, name.size()));
+  return it == index_.end() ? nullptr : it->second;
 }
 
 const CommandSpec* CommandTable::FindSubcommand(const CommandSpec& parent, std::string_view sub) {

@@ -2,6 +2,7 @@
 // extraction from a CommandSpec. Each family registers itself with a Register<Family>(CommandTable&) function.
 #pragma once
 #include <map>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,8 @@ class CommandTable {
 
  private:
   std::map<std::string, CommandSpec, std::less<>> commands_;
+  // Lowercase name -> spec, for the per-request lookup (map nodes are stable, so views stay valid).
+  std::unordered_map<std::string_view, const CommandSpec*> index_;
 };
 
 // "write", "readonly", ... in COMMAND's order, for the flags set in `flags`.

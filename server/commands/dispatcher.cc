@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "server/app/cycle_clock.h"
 #include "server/commands/arg_parse.h"
 #include "server/commands/command_context.h"
 #include "server/commands/command_table.h"
@@ -30,12 +31,6 @@ std::string FullName(const CommandSpec& parent, const CommandSpec& sub) {
   name.push_back('|');
   name.append(sub.name);
   return name;
-}
-
-int64_t MonotonicUs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
 }
 
 // sdscatrepr-style quoting for MONITOR lines.
@@ -102,8 +97,9 @@ void CommandContext::Block(std::span<const std::string_view> keys, int64_t deadl
   server_.BlockClient(client_, args_, keys, deadline_ms, timeout_reply);
 }
 
-const CommandSpec* ResolveCommand(Server& server, Client& client, ArgList args) {
+const CommandSpec* ResolveCommand(Server& server, Client& client, ArgList args, const CommandSpec** top) {
   const CommandSpec* spec = server.commands.Find(args[0]);
+  if (top != nullptr) *top = spec;
   if (spec == nullptr) {
     client.reply.Error(errors::UnknownCommand(args[0], args.data() + 1, args.size() - 1));
     FlagMultiError(client);
@@ -141,9 +137,9 @@ const CommandSpec* ResolveCommand(Server& server, Client& client, ArgList args) 
 void Execute(Server& server, Client& client, const CommandSpec& spec, ArgList args, bool in_exec) {
   CommandContext ctx(server, client, spec, args);
   ctx.set_in_exec(in_exec);
-  int64_t start_us = MonotonicUs();
+  int64_t start = CycleNow();
   spec.handler(ctx, args);
-  int64_t duration_us = MonotonicUs() - start_us;
+  int64_t duration_us = CyclesToMicros(CycleNow() - start);
   ++server.stats.total_commands_processed;
   ++client.commands_processed;
   if (!(spec.flags & kCmdSkipSlowlog)) SlowlogRecord(server, client, args, duration_us);
@@ -154,16 +150,13 @@ void Execute(Server& server, Client& client, const CommandSpec& spec, ArgList ar
 
 void Dispatch(Server& server, Client& client, ArgList args) {
   if (args.empty()) return;
-  const CommandSpec* spec = ResolveCommand(server, client, args);
+  // The top-level spec (for container commands the parent) decides the context rules.
+  const CommandSpec* top = nullptr;
+  const CommandSpec* spec = ResolveCommand(server, client, args, &top);
   if (spec == nullptr) return;
-  // Top-level name (for container commands the parent's) decides the context rules.
-  const CommandSpec* top = server.commands.Find(args[0]);
   std::string_view name = top->name;
-  client.last_command.assign(name);
-  if (spec != top) {
-    client.last_command.push_back('|');
-    client.last_command.append(spec->name);
-  }
+  client.last_command = spec;
+  client.last_command_parent = top;
 
   if (!server.config.requirepass.empty() && !client.authenticated && !(top->flags & kCmdNoAuth)) {
     client.reply.Error(errors::kNoAuth);

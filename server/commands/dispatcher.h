@@ -15,6 +15,7 @@ void Execute(Server& server, Client& client, const CommandSpec& spec, ArgList ar
 
 // Resolves args to the spec that will run (the subcommand for container commands). Writes the unknown
 // command / subcommand / arity error to the client and returns nullptr when it cannot run.
-const CommandSpec* ResolveCommand(Server& server, Client& client, ArgList args);
+// `top` (optional) receives the top-level spec (the container for a subcommand).
+const CommandSpec* ResolveCommand(Server& server, Client& client, ArgList args, const CommandSpec** top = nullptr);
 
 }  // namespace slotd
