@@ -141,62 +141,28 @@ void BlockingPop(CommandContext& ctx, ArgList args, End end) {
 void BLPop(CommandContext& ctx, ArgList args) { BlockingPop(ctx, args, End::kHead); }
 void BRPop(CommandContext& ctx, ArgList args) { BlockingPop(ctx, args, End::kTail); }
 
-struct MpopRequest {
-  ArgList keys;
-  End end = End::kHead;
-  uint64_t count = 1;
-};
-
-// Parses `numkeys key... LEFT|RIGHT [COUNT n]` with numkeys at args[numkeys_index]; replies the
-// error and returns false when malformed.
-bool ParseMpop(CommandContext& ctx, ArgList args, size_t numkeys_index, MpopRequest* req) {
-  auto numkeys = ParseInt64(args[numkeys_index]);
-  if (!numkeys || *numkeys <= 0) {
-    ctx.reply().Error(errors::kNumkeysNotPositive);
-    return false;
-  }
-  // The direction must follow the keys.
-  const size_t after_numkeys = args.size() - numkeys_index - 1;
-  if (static_cast<uint64_t>(*numkeys) >= after_numkeys) {
-    ctx.SyntaxError();
-    return false;
-  }
-  const size_t where_index = numkeys_index + 1 + static_cast<size_t>(*numkeys);
-  if (!ParseListEnd(args[where_index], &req->end)) {
-    ctx.SyntaxError();
-    return false;
-  }
-  bool has_count = false;
-  for (size_t i = where_index + 1; i < args.size(); ++i) {
-    if (has_count || !EqualsIgnoreCase(args[i], "COUNT") || i + 1 == args.size()) {
-      ctx.SyntaxError();
-      return false;
-    }
-    auto count = ParseInt64(args[++i]);
-    if (!count || *count <= 0) {
-      ctx.reply().Error(errors::kCountNotPositive);
-      return false;
-    }
-    req->count = static_cast<uint64_t>(*count);
-    has_count = true;
-  }
-  req->keys = args.subspan(numkeys_index + 1, static_cast<size_t>(*numkeys));
+// Parses `numkeys key... LEFT|RIGHT [COUNT n]` with numkeys at args[numkeys_index].
+bool ParseMpop(CommandContext& ctx, ArgList args, size_t numkeys_index, MultiPopArgs* req, End* end) {
+  if (!ParseMultiPopArgs(ctx, args, numkeys_index, "LEFT", "RIGHT", req)) return false;
+  *end = req->first_end ? End::kHead : End::kTail;
   return true;
 }
 
 void LMPop(CommandContext& ctx, ArgList args) {
-  MpopRequest req;
-  if (!ParseMpop(ctx, args, 1, &req)) return;
-  if (!TryPopFirst(ctx, req.keys, req.end, req.count, /*nested_array=*/true))
+  MultiPopArgs req;
+  End end;
+  if (!ParseMpop(ctx, args, 1, &req, &end)) return;
+  if (!TryPopFirst(ctx, req.keys, end, req.count, /*nested_array=*/true))
     ctx.reply().NullArray();
 }
 
 void BLMPop(CommandContext& ctx, ArgList args) {
-  MpopRequest req;
-  if (!ParseMpop(ctx, args, 2, &req)) return;
+  MultiPopArgs req;
+  End end;
+  if (!ParseMpop(ctx, args, 2, &req, &end)) return;
   int64_t deadline_ms;
   if (!ParseTimeout(ctx, args[1], &deadline_ms)) return;
-  if (TryPopFirst(ctx, req.keys, req.end, req.count, /*nested_array=*/true)) return;
+  if (TryPopFirst(ctx, req.keys, end, req.count, /*nested_array=*/true)) return;
   ctx.Block(req.keys, deadline_ms, BlockTimeoutReply::kNullArray);
 }
 

@@ -93,4 +93,43 @@ CommandSpec CollectionSpec(std::string_view name, int arity, uint32_t flags, int
           .subcommands = {}};
 }
 
+bool ParseMultiPopArgs(CommandContext& ctx, ArgList args, size_t numkeys_index, std::string_view first_word,
+                       std::string_view second_word, MultiPopArgs* out) {
+  std::optional<int64_t> numkeys = ParseInt64(args[numkeys_index]);
+  if (!numkeys || *numkeys <= 0) {
+    ctx.reply().Error(errors::kNumkeysNotPositive);
+    return false;
+  }
+  // WHERE must follow the keys.
+  if (static_cast<uint64_t>(*numkeys) >= args.size() - numkeys_index - 1) {
+    ctx.SyntaxError();
+    return false;
+  }
+  size_t where = numkeys_index + 1 + static_cast<size_t>(*numkeys);
+  if (EqualsIgnoreCase(args[where], first_word)) {
+    out->first_end = true;
+  } else if (EqualsIgnoreCase(args[where], second_word)) {
+    out->first_end = false;
+  } else {
+    ctx.SyntaxError();
+    return false;
+  }
+  bool counted = false;
+  for (size_t i = where + 1; i < args.size(); ++i) {
+    if (counted || !EqualsIgnoreCase(args[i], "COUNT") || i + 1 == args.size()) {
+      ctx.SyntaxError();
+      return false;
+    }
+    std::optional<int64_t> count = ParseInt64(args[++i]);
+    if (!count || *count <= 0) {
+      ctx.reply().Error(errors::kCountNotPositive);
+      return false;
+    }
+    out->count = static_cast<uint64_t>(*count);
+    counted = true;
+  }
+  out->keys = args.subspan(numkeys_index + 1, static_cast<size_t>(*numkeys));
+  return true;
+}
+
 }  // namespace slotd

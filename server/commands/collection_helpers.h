@@ -88,6 +88,17 @@ uint64_t RunScanLoop(uint64_t cursor, uint64_t count, Step&& step, Gathered&& ga
 // it. Replies the error and returns nullopt when invalid.
 std::optional<int64_t> ParseRandomCount(CommandContext& ctx, std::string_view arg);
 
+// `numkeys key... WHERE [COUNT n]` of LMPOP/BLMPOP (LEFT|RIGHT) and ZMPOP/BZMPOP (MIN|MAX), with numkeys
+// at args[numkeys_index]. `first_end` is true when WHERE is `first_word`. Replies the error (in Redis's
+// order: numkeys, arity, WHERE, COUNT) and returns false when malformed.
+struct MultiPopArgs {
+  ArgList keys;
+  bool first_end = true;
+  uint64_t count = 1;
+};
+bool ParseMultiPopArgs(CommandContext& ctx, ArgList args, size_t numkeys_index, std::string_view first_word,
+                       std::string_view second_word, MultiPopArgs* out);
+
 CommandSpec CollectionSpec(std::string_view name, int arity, uint32_t flags, int first_key,
                            int last_key, int key_step, CommandHandler handler, std::string_view acl,
                            std::string_view group, std::string_view summary, std::string_view since,

@@ -131,40 +131,11 @@ struct MPopRequest {
 
 // numkeys key... MIN|MAX [COUNT count], from args[numkeys_index].
 bool ParseMPop(CommandContext& ctx, ArgList args, size_t numkeys_index, MPopRequest* req) {
-  std::optional<int64_t> numkeys = ParseInt64(args[numkeys_index]);
-  if (!numkeys || *numkeys < 1) {
-    ctx.reply().Error(errors::kNumkeysNotPositive);
-    return false;
-  }
-  if (static_cast<uint64_t>(*numkeys) >= args.size() - numkeys_index - 1) {
-    ctx.SyntaxError();
-    return false;
-  }
-  req->keys = args.subspan(numkeys_index + 1, static_cast<size_t>(*numkeys));
-  size_t where = numkeys_index + 1 + static_cast<size_t>(*numkeys);
-  if (EqualsIgnoreCase(args[where], "MIN")) {
-    req->end = End::kMin;
-  } else if (EqualsIgnoreCase(args[where], "MAX")) {
-    req->end = End::kMax;
-  } else {
-    ctx.SyntaxError();
-    return false;
-  }
-  bool counted = false;
-  for (size_t j = where + 1; j < args.size(); ++j) {
-    if (!counted && EqualsIgnoreCase(args[j], "COUNT") && j + 1 < args.size()) {
-      std::optional<int64_t> count = ParseInt64(args[++j]);
-      if (!count || *count < 1) {
-        ctx.reply().Error(errors::kCountNotPositive);
-        return false;
-      }
-      req->count = static_cast<size_t>(*count);
-      counted = true;
-    } else {
-      ctx.SyntaxError();
-      return false;
-    }
-  }
+  MultiPopArgs parsed;
+  if (!ParseMultiPopArgs(ctx, args, numkeys_index, "MIN", "MAX", &parsed)) return false;
+  req->keys = parsed.keys;
+  req->end = parsed.first_end ? End::kMin : End::kMax;
+  req->count = static_cast<size_t>(parsed.count);
   return true;
 }
 
