@@ -1,4 +1,5 @@
-// Object: string storage (inline up to 16 bytes, else one heap block), collection ownership, encodings.
+// Object: string storage (inline up to 16 bytes, else one heap block), collection ownership and
+// encodings.
 #include "server/keyspace/object.h"
 
 #include <malloc.h>
@@ -27,10 +28,11 @@ std::string_view TypeName(ObjectType type) {
 
 namespace {
 
-constexpr size_t kEmbstrLimit = 44;          // OBJ_ENCODING_EMBSTR_SIZE_LIMIT
+constexpr size_t kEmbstrLimit = 44;           // OBJ_ENCODING_EMBSTR_SIZE_LIMIT
 constexpr size_t kMaxPrealloc = 1024 * 1024;  // SDS_MAX_PREALLOC: growth beyond it is linear
 
-// Redis stores a string as an integer when string2l accepts it: no leading '+', no leading zeros, no spaces.
+// Redis stores a string as an integer when string2l accepts it: no leading '+', no leading zeros,
+// no spaces.
 bool LooksLikeInteger(std::string_view s) {
   if (s.empty() || s.size() > 20) return false;
   int64_t value = 0;
@@ -41,9 +43,9 @@ bool LooksLikeInteger(std::string_view s) {
   return std::string_view(canonical, static_cast<size_t>(canonical_end - canonical)) == s;
 }
 
-// String blocks come from operator new (so allocation budgets and tests see them); its malloc-backed
-// implementations (libstdc++ over glibc, jemalloc, tcmalloc) all answer malloc_usable_size for them,
-// which gives the capacity without storing it.
+// String blocks come from operator new (so allocation budgets and tests see them); its
+// malloc-backed implementations (libstdc++ over glibc, jemalloc, tcmalloc) all answer
+// malloc_usable_size for them, which gives the capacity without storing it.
 char* Allocate(size_t bytes) { return static_cast<char*>(::operator new(bytes)); }
 void Free(char* data) { ::operator delete(data); }
 size_t Capacity(const char* data) { return malloc_usable_size(const_cast<char*>(data)); }
@@ -114,7 +116,8 @@ void Object::SetString(std::string_view bytes, StringEncoding encoding) {
     MoveInline(bytes.data(), size, size);
   } else if (const size_t capacity = storage() == kHeap ? Capacity(rep_.heap.data) : 0;
              size <= capacity && size * 2 >= capacity) {
-    // Reuse the block for a similar size (INCR of a 17..20 digit number); memmove: `bytes` may overlap.
+    // Reuse the block for a similar size (INCR of a 17..20 digit number); memmove: `bytes` may
+    // overlap.
     std::memmove(rep_.heap.data, bytes.data(), size);
     rep_.heap.size = size;
   } else {
@@ -142,7 +145,8 @@ char* Object::Resize(size_t new_size) {
       rep_.heap.data = data;
     }
   } else {
-    // Inline to heap: a string created at its final size (SETRANGE on a new key) gets an exact block.
+    // Inline to heap: a string created at its final size (SETRANGE on a new key) gets an exact
+    // block.
     char* data = Allocate(old.empty() ? new_size : GrownCapacity(new_size));
     if (!old.empty()) std::memcpy(data, old.data(), old.size());
     rep_.heap.data = data;
@@ -186,8 +190,8 @@ std::string_view Object::EncodingName() const {
 size_t Object::MemoryUsage() const {
   switch (storage()) {
     case kInline: return sizeof(Object);
-    // An exact block's size is known; a grown one's capacity is asked (it varies with the allocator's
-    // free lists, so only edited strings pay for a nondeterministic estimate).
+    // An exact block's size is known; a grown one's capacity is asked (it varies with the
+    // allocator's free lists, so only edited strings pay for a nondeterministic estimate).
     case kHeap:
       return sizeof(Object) + (string_encoding() == StringEncoding::kRaw
                                    ? Capacity(rep_.heap.data) + sizeof(size_t)

@@ -1,7 +1,7 @@
-// A value stored under a key: a string, or one of the collection types (list, set, sorted set, hash).
-// Each collection family implements its own Collection subclass (list_value.h, hash_value.h, ...), with its
-// compact and large encodings; Object only owns it and knows its type. Object is 24 bytes: strings of up
-// to 16 bytes live inside it, longer ones in one heap block.
+// A value stored under a key: a string, or one of the collection types (list, set, sorted set,
+// hash). Each collection family implements its own Collection subclass (list_value.h, hash_value.h,
+// ...), with its compact and large encodings; Object only owns it and knows its type. Object is 24
+// bytes: strings of up to 16 bytes live inside it, longer ones in one heap block.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -13,8 +13,8 @@ namespace slotd {
 // Numbered as Redis's OBJ_* type codes.
 enum class ObjectType : uint8_t { kString = 0, kList = 1, kSet = 2, kZSet = 3, kHash = 4 };
 
-// What glibc's malloc hands out for a request of `request` bytes (8 bytes of header, 16-byte granules,
-// 32 at least): the unit of the memory estimates (MEMORY USAGE, eviction).
+// What glibc's malloc hands out for a request of `request` bytes (8 bytes of header, 16-byte
+// granules, 32 at least): the unit of the memory estimates (MEMORY USAGE, eviction).
 size_t MallocChunkSize(size_t request);
 
 // "string", "list", "set", "zset", "hash" (TYPE, SCAN TYPE).
@@ -22,7 +22,7 @@ std::string_view TypeName(ObjectType type);
 
 // Which OBJECT ENCODING a string reports, following how Redis created it.
 enum class StringEncoding : uint8_t {
-  kAuto = 0,    // stored by SET and friends (tryObjectEncoding): "int", else "embstr" / "raw" by size
+  kAuto = 0,  // stored by SET and friends (tryObjectEncoding): "int", else "embstr" / "raw" by size
   kEmbstr = 1,  // built by createStringObject (INCRBYFLOAT): "embstr" up to 44 bytes, else "raw"
   kRaw = 2,     // edited in place (APPEND, SETRANGE): always "raw"
 };
@@ -45,8 +45,8 @@ class Object {
   static Object FromCollection(ObjectType type, std::unique_ptr<Collection> value);
 
   // A move leaves the source an empty string.
-  Object(Object&& other) noexcept : rep_(other.rep_), tag_(other.tag_), inline_len_(other.inline_len_),
-                                    access_(other.access_) {
+  Object(Object&& other) noexcept
+      : rep_(other.rep_), tag_(other.tag_), inline_len_(other.inline_len_), access_(other.access_) {
     other.MakeEmpty();
   }
   Object& operator=(Object&& other) noexcept;
@@ -68,11 +68,11 @@ class Object {
   }
   // Replaces the bytes (`bytes` may point into this string).
   void SetString(std::string_view bytes, StringEncoding encoding = StringEncoding::kAuto);
-  // Appends `bytes` (which may point into this string); the string becomes "raw". Grows the heap block
-  // geometrically, like an sds, so repeated appends stay amortized O(1).
+  // Appends `bytes` (which may point into this string); the string becomes "raw". Grows the heap
+  // block geometrically, like an sds, so repeated appends stay amortized O(1).
   void Append(std::string_view bytes);
-  // Sets the length to `new_size`, keeping the prefix and zero-filling any growth; returns the writable
-  // bytes (valid until the next mutation). The string becomes "raw".
+  // Sets the length to `new_size`, keeping the prefix and zero-filling any growth; returns the
+  // writable bytes (valid until the next mutation). The string becomes "raw".
   char* ResizeString(size_t new_size);
 
   // ---- Collections (REQUIRES: type() is the collection type T implements) ----
@@ -87,7 +87,9 @@ class Object {
   }
   // nullptr for strings.
   Collection* collection() { return storage() == kCollection ? rep_.collection : nullptr; }
-  const Collection* collection() const { return storage() == kCollection ? rep_.collection : nullptr; }
+  const Collection* collection() const {
+    return storage() == kCollection ? rep_.collection : nullptr;
+  }
 
   // Strings: "int" (fits a 64-bit integer, up to 20 chars), "embstr" (up to 44 bytes), "raw".
   std::string_view EncodingName() const;
@@ -97,12 +99,12 @@ class Object {
   Object Clone() const;
 
   // ---- Access stamp, for OBJECT IDLETIME/FREQ and the LRU/LFU eviction policies ----
-  // One 32-bit field holds either the LRU clock (seconds) or, under an LFU policy, the 16-bit decrement
-  // time (minutes) and the 8-bit counter, as Redis's 24-bit lru field does. Switching the policy family
-  // at run time reinterprets existing stamps (Redis has the same caveat).
+  // One 32-bit field holds either the LRU clock (seconds) or, under an LFU policy, the 16-bit
+  // decrement time (minutes) and the 8-bit counter, as Redis's 24-bit lru field does. Switching the
+  // policy family at run time reinterprets existing stamps (Redis has the same caveat).
 
-  // False until the first set_lru_clock / set_lfu: Database stamps values when they are first stored,
-  // and values moved between keys (RENAME, MOVE) keep their stamps.
+  // False until the first set_lru_clock / set_lfu: Database stamps values when they are first
+  // stored, and values moved between keys (RENAME, MOVE) keep their stamps.
   bool access_stamped() const { return (tag_ & kStampedBit) != 0; }
   uint32_t lru_clock() const { return access_; }
   void set_lru_clock(uint32_t clock) {
@@ -149,7 +151,8 @@ class Object {
     tag_ = static_cast<uint8_t>((tag_ & ~kStorageMask) | (s << kStorageShift));
   }
   void set_string_encoding(StringEncoding e) {
-    tag_ = static_cast<uint8_t>((tag_ & ~kEncodingMask) | (static_cast<uint8_t>(e) << kEncodingShift));
+    tag_ =
+        static_cast<uint8_t>((tag_ & ~kEncodingMask) | (static_cast<uint8_t>(e) << kEncodingShift));
   }
   // Frees what this Object owns, leaving the fields as they are.
   void Release();
@@ -171,6 +174,7 @@ class Object {
   uint32_t access_;
 };
 
-static_assert(sizeof(Object) == 24, "Object must stay 24 bytes: the key table's entry size depends on it");
+static_assert(sizeof(Object) == 24,
+              "Object must stay 24 bytes: the key table's entry size depends on it");
 
 }  // namespace slotd

@@ -112,15 +112,15 @@ TEST(Object, MoveLeavesTheSourceEmptyAndKeepsTheStamp) {
   target = std::move(list);
   EXPECT_EQ(target.type(), ObjectType::kList);
   EXPECT_NE(target.collection(), nullptr);
-  EXPECT_TRUE(list.is_string());  // NOLINT(bugprone-use-after-move)
+  EXPECT_TRUE(list.is_string());          // NOLINT(bugprone-use-after-move)
   EXPECT_EQ(list.collection(), nullptr);  // NOLINT(bugprone-use-after-move)
 }
 
 // Each expectation matches OBJECT ENCODING on redis-server 7.0 after the same command.
 TEST(Object, StringEncodingsFollowHowRedisBuiltTheValue) {
-  EXPECT_EQ(Object::String("123").EncodingName(), "int");            // SET k 123
+  EXPECT_EQ(Object::String("123").EncodingName(), "int");  // SET k 123
   EXPECT_EQ(Object::String("-1").EncodingName(), "int");
-  EXPECT_EQ(Object::String("007").EncodingName(), "embstr");         // not canonical
+  EXPECT_EQ(Object::String("007").EncodingName(), "embstr");                      // not canonical
   EXPECT_EQ(Object::String("12345678901234567890123").EncodingName(), "embstr");  // too long
   EXPECT_EQ(Object::String("abc").EncodingName(), "embstr");
   EXPECT_EQ(Object::String("").EncodingName(), "embstr");
