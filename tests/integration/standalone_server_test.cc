@@ -102,6 +102,17 @@ TEST_F(StandaloneServer, RealRedisCliWorks) {
   EXPECT_EQ(RedisCli("--no-raw GET cli-key"), "\"50\"\n");
 }
 
+TEST_F(StandaloneServer, MonitorSeesOtherClientsCommands) {
+  RawClient monitor(port_);
+  EXPECT_EQ(monitor.Call({"MONITOR"}), "+OK\r\n");
+  RawClient writer(port_);
+  EXPECT_EQ(writer.Call({"SET", "watched", "a\"b"}), "+OK\r\n");
+  std::string line = monitor.ReadReply();
+  EXPECT_EQ(line.front(), '+');
+  EXPECT_NE(line.find(" [0 127.0.0.1:"), std::string::npos) << line;
+  EXPECT_NE(line.find("] \"SET\" \"watched\" \"a\\\"b\"\r\n"), std::string::npos) << line;
+}
+
 TEST_F(StandaloneServer, SigtermStopsCleanly) {
   int status = server_->Stop(SIGTERM);
   ASSERT_TRUE(WIFEXITED(status)) << status;
