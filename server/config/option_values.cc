@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "server/commands/arg_parse.h"
+#include "server/resp/quoting.h"
 #include "server/config/option_table.h"
 
 namespace slotd {
@@ -244,32 +245,8 @@ std::string FormatOption(const OptionDef& def, const Config& config) {
 
 namespace {
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 bool IsSpace(char c) {
   return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f';
-}
-
-char Unescape(char c) {
-  switch (c) {
-    case 'n':
-      return '\n';
-    case 'r':
-      return '\r';
-    case 't':
-      return '\t';
-    case 'b':
-      return '\b';
-    case 'a':
-      return '\a';
-    default:
-      return c;
-  }
 }
 
 // One quoted or bare word starting at line[*pos]; false on unbalanced quotes. A quote may start in
@@ -297,12 +274,12 @@ bool SplitWord(std::string_view line, size_t* pos, std::string* word) {
         return false;  // the closing quote ends the word
       *pos = i + 1;
       return true;
-    } else if (quote == '"' && c == '\\' && at(i + 1) == 'x' && HexValue(at(i + 2)) >= 0 &&
-               HexValue(at(i + 3)) >= 0) {
-      word->push_back(static_cast<char>(HexValue(at(i + 2)) * 16 + HexValue(at(i + 3))));
+    } else if (quote == '"' && c == '\\' && at(i + 1) == 'x' && resp::HexDigitValue(at(i + 2)) >= 0 &&
+               resp::HexDigitValue(at(i + 3)) >= 0) {
+      word->push_back(static_cast<char>(resp::HexDigitValue(at(i + 2)) * 16 + resp::HexDigitValue(at(i + 3))));
       i += 3;
     } else if (quote == '"' && c == '\\' && i + 1 < line.size()) {
-      word->push_back(Unescape(line[++i]));
+      word->push_back(resp::UnescapeChar(line[++i]));
     } else if (quote == '\'' && c == '\\' && at(i + 1) == '\'') {
       word->push_back(line[++i]);
     } else {

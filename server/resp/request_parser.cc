@@ -1,6 +1,7 @@
 // RequestParser: Redis 7.0's processMultibulkBuffer/processInlineBuffer as an incremental state
 // machine over offsets, so bytes arriving in many reads are looked at once each.
 #include "server/resp/request_parser.h"
+#include "server/resp/quoting.h"
 
 #include <algorithm>
 
@@ -43,30 +44,6 @@ bool IsSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 // What ends an unquoted argument in sdssplitargs (note: not \v or \f).
 bool EndsUnquoted(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-char Unescape(char c) {
-  switch (c) {
-    case 'n':
-      return '\n';
-    case 'r':
-      return '\r';
-    case 't':
-      return '\t';
-    case 'b':
-      return '\b';
-    case 'a':
-      return '\a';
-    default:
-      return c;
-  }
-}
-
 // Continues an inline argument at line[*i], which is a quote, appending its unescaped bytes to
 // *out. The line holds no NUL (the line search stops at one), so '\0' stands for its end, as it
 // does for sdssplitargs. Returns false on unbalanced quotes.
@@ -77,11 +54,11 @@ bool ReadQuotedArg(std::string_view line, size_t* i, std::string* out) {
   for (size_t p = *i;; ++p) {
     char c = at(p);
     if (in_double) {
-      if (c == '\\' && at(p + 1) == 'x' && HexValue(at(p + 2)) >= 0 && HexValue(at(p + 3)) >= 0) {
-        out->push_back(static_cast<char>(HexValue(at(p + 2)) * 16 + HexValue(at(p + 3))));
+      if (c == '\\' && at(p + 1) == 'x' && HexDigitValue(at(p + 2)) >= 0 && HexDigitValue(at(p + 3)) >= 0) {
+        out->push_back(static_cast<char>(HexDigitValue(at(p + 2)) * 16 + HexDigitValue(at(p + 3))));
         p += 3;
       } else if (c == '\\' && at(p + 1) != '\0') {
-        out->push_back(Unescape(at(++p)));
+        out->push_back(UnescapeChar(at(++p)));
       } else if (c == '"' || c == '\0') {
         // A closing quote must be followed by a space or the end of the line.
         if (c == '\0' || (at(p + 1) != '\0' && !IsSpace(at(p + 1)))) return false;
