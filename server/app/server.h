@@ -62,8 +62,9 @@ class Server {
   // Called by every write to `key` (Redis's signalModifiedKey): WATCH invalidation and waking blocked
   // clients. Also counts one change toward `dirty`.
   void KeyModified(int db, std::string_view key);
-  // FLUSHDB/FLUSHALL/SWAPDB: every watcher of that db (or all dbs with db = -1) becomes dirty.
-  void DatabaseModified(int db);
+  // FLUSHDB/FLUSHALL (call before emptying) and SWAPDB (after swapping, other_db = the partner): watchers
+  // of keys that exist in that db (all dbs with db = -1) or in other_db become dirty.
+  void DatabaseModified(int db, int other_db = -1);
 
   // WATCH bookkeeping (server/tx/watch.cc).
   void Watch(Client& client, int db, std::string_view key);
@@ -93,6 +94,18 @@ class Server {
   // call it again for them, and fail. Unset = nothing to apply.
   std::function<bool(std::string_view option, std::string* error)> on_config_change;
 
+  // Replication/AOF feed (Redis propagate()): every command stream entry with the db it applies to; the
+  // consumer emits SELECT when the db changes. Unset = nothing is recorded (no cost on the hot path).
+  std::function<void(int db, std::span<const std::string> argv)> on_propagate;
+  // Queues argv for propagation when the outermost command finishes (Redis alsoPropagate); more than one
+  // queued entry is wrapped in MULTI ... EXEC then. No-op without on_propagate.
+  void AlsoPropagate(int db, std::span<const std::string_view> argv);
+  // Emits argv at once, outside any wrapping (lazy/active expiry and eviction DELs).
+  void PropagateNow(int db, std::span<const std::string_view> argv);
+  // Emits the queued entries (called by the dispatcher when the outermost command returns).
+  void FlushPropagation();
+  int execution_depth = 0;  // nesting of Execute() (EXEC runs its queue at depth 2)
+
   // The memory figure used for INFO used_memory and maxmemory (allocator statistics).
   size_t UsedMemory() const;
   // Evicts keys by maxmemory-policy when over maxmemory; false when still over the limit (-OOM).
@@ -104,12 +117,18 @@ class Server {
   // Marks every client watching `key` in `db` so its EXEC fails.
   void TouchWatchers(int db, std::string_view key);
   void RemoveFromBlockedKeys(Client& client);
+  void PropagateDel(int db, std::string_view key);
 
   using ClientsByKey = std::map<std::string, std::vector<Client*>, std::less<>>;
   std::vector<ClientsByKey> blocked_keys_;  // per db: clients blocked on a key, FIFO
   std::vector<ClientsByKey> watchers_;      // per db: clients watching a key
   std::vector<std::pair<int, std::string>> ready_keys_;
   size_t blocked_count_ = 0;
+  struct PendingPropagation {
+    int db;
+    std::vector<std::string> argv;
+  };
+  std::vector<PendingPropagation> pending_propagation_;
 };
 
 }  // namespace slotd

@@ -176,8 +176,8 @@ void SwapDb(CommandContext& ctx, ArgList args) {
     std::swap(server.dbs[static_cast<size_t>(a)], server.dbs[static_cast<size_t>(b)]);
     server.dbs[static_cast<size_t>(a)]->set_index(a);
     server.dbs[static_cast<size_t>(b)]->set_index(b);
-    server.DatabaseModified(a);
-    server.DatabaseModified(b);
+    server.DatabaseModified(a, b);
+    server.DatabaseModified(b, a);
     // Clients blocked on a key that now exists in their database get served.
     server.WakeBlockedInDb(a);
     server.WakeBlockedInDb(b);

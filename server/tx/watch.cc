@@ -37,10 +37,14 @@ void Server::TouchWatchers(int db, std::string_view key) {
   for (Client* c : it->second) c->watch_dirty = true;
 }
 
-void Server::DatabaseModified(int db) {
+// Like Redis's touchAllWatchedKeysInDb: a watched key counts as modified when it exists in `db` (before a
+// flush) or in `other_db` (SWAPDB: the database swapped in), so watching a key nobody has stays valid.
+void Server::DatabaseModified(int db, int other_db) {
   for (size_t i = 0; i < watchers_.size(); ++i) {
     if (db != -1 && static_cast<size_t>(db) != i) continue;
     for (auto& [key, clients] : watchers_[i]) {
+      bool exists = dbs[i]->Contains(key) || (other_db >= 0 && dbs[static_cast<size_t>(other_db)]->Contains(key));
+      if (!exists) continue;
       for (Client* c : clients) c->watch_dirty = true;
     }
   }

@@ -84,6 +84,27 @@ TEST(Transactions, WatchSeesFlushAll) {
   EXPECT_EQ(h.Run({"EXEC"}), NullArray());
 }
 
+TEST(Transactions, FlushAllKeepsWatchOnAMissingKeyValid) {
+  CommandHarness h;
+  h.Run({"WATCH", "nokey"});
+  Client& other = h.NewClient();
+  h.RunAs(other, {"FLUSHALL"});
+  h.Run({"MULTI"});
+  h.Run({"PING"});
+  EXPECT_EQ(h.Run({"EXEC"}), Arr({Simple("PONG")}));
+}
+
+TEST(Transactions, SwapDbInvalidatesWatchedKeyThatMoved) {
+  CommandHarness h;
+  Client& other = h.NewClient();
+  h.RunAs(other, {"SET", "x", "1"});
+  h.Run({"WATCH", "x"});
+  h.RunAs(other, {"SWAPDB", "0", "1"});
+  h.Run({"MULTI"});
+  h.Run({"PING"});
+  EXPECT_EQ(h.Run({"EXEC"}), NullArray());
+}
+
 TEST(Transactions, UnwatchForgetsKeys) {
   CommandHarness h;
   Client& other = h.NewClient();
