@@ -38,6 +38,7 @@ Server::Server(Config cfg) : config(std::move(cfg)) {
     db->set_expired_listener([this](Database& d, std::string_view key) {
       ++stats.expired_keys;
       TouchWatchers(d.index(), key);
+      PropagateDel(d.index(), key);
     });
     dbs.push_back(std::move(db));
   }
@@ -47,6 +48,37 @@ Server::Server(Config cfg) : config(std::move(cfg)) {
 }
 
 Server::~Server() = default;
+
+void Server::PropagateDel(int db, std::string_view key) {
+  if (!on_propagate) return;
+  std::string_view argv[] = {"DEL", key};
+  PropagateNow(db, argv);
+}
+
+void Server::PropagateNow(int db, std::span<const std::string_view> argv) {
+  if (!on_propagate) return;
+  std::vector<std::string> copy(argv.begin(), argv.end());
+  on_propagate(db, copy);
+}
+
+void Server::AlsoPropagate(int db, std::span<const std::string_view> argv) {
+  if (!on_propagate) return;
+  pending_propagation_.push_back({db, std::vector<std::string>(argv.begin(), argv.end())});
+}
+
+void Server::FlushPropagation() {
+  if (pending_propagation_.empty()) return;
+  std::vector<PendingPropagation> ops;
+  ops.swap(pending_propagation_);
+  if (!on_propagate) return;
+  // Several entries from one command or one EXEC must apply atomically on the replica.
+  bool wrap = ops.size() > 1;
+  static const std::string kMulti[] = {"MULTI"};
+  static const std::string kExec[] = {"EXEC"};
+  if (wrap) on_propagate(ops.front().db, kMulti);
+  for (const PendingPropagation& op : ops) on_propagate(op.db, op.argv);
+  if (wrap) on_propagate(ops.back().db, kExec);
+}
 
 void Server::KeyModified(int db, std::string_view key) {
   ++dirty;
@@ -63,6 +95,7 @@ bool Server::EnforceMaxmemory() {
   if (used <= config.maxmemory) return true;
   EvictionResult result = evictor.EvictIfNeeded(dbs, config, used, [this](Database& db, std::string_view key) {
     TouchWatchers(db.index(), key);
+    PropagateDel(db.index(), key);
   });
   stats.evicted_keys += result.keys_evicted;
   return result.under_limit;

@@ -67,12 +67,17 @@ bool TryPopFirst(CommandContext& ctx, ArgList keys, End end, uint64_t count, boo
     if (list == nullptr) continue;
     ctx.reply().ArrayHeader(2);
     ctx.reply().Bulk(key);
+    // Replicas get the pop from the key actually served (Redis 7.0: LPOP key / LPOP key count).
+    std::string_view pop = end == End::kHead ? "LPOP" : "RPOP";
     if (nested_array) {
       PopRangeReply(ctx, key, *list, end, count);
+      std::string count_text = std::to_string(count);
+      ctx.Propagate({pop, key, count_text});
     } else {
       ctx.reply().Bulk(list->Peek(end));
       list->Pop(end);
       ListChanged(ctx, key, *list, 1);
+      ctx.Propagate({pop, key});
     }
     return true;
   }
@@ -108,7 +113,17 @@ void BlockingMove(CommandContext& ctx, ArgList args, End from, End to,
                   std::string_view timeout_arg) {
   int64_t deadline_ms;
   if (!ParseTimeout(ctx, timeout_arg, &deadline_ms)) return;
-  if (TryMove(ctx, args[1], args[2], from, to)) return;
+  const uint64_t dirty_before = ctx.server().dirty;
+  if (TryMove(ctx, args[1], args[2], from, to)) {
+    // Propagated in the non-blocking form so a replica never blocks (a WRONGTYPE changed nothing).
+    if (ctx.server().dirty == dirty_before) return;
+    if (args.size() == 6) {
+      ctx.Propagate({"LMOVE", args[1], args[2], args[3], args[4]});
+    } else {
+      ctx.Propagate({"RPOPLPUSH", args[1], args[2]});
+    }
+    return;
+  }
   // Inside a transaction Redis answers a null bulk; a real timeout later is a null array.
   if (ctx.in_exec()) {
     ctx.reply().Null();

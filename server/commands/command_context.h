@@ -3,6 +3,7 @@
 // Modified(key) for every key they change (WATCH, blocked clients, dirty counter depend on it).
 #pragma once
 #include <cstdint>
+#include <initializer_list>
 #include <span>
 #include <string_view>
 
@@ -39,6 +40,20 @@ class CommandContext {
   // when one of `keys` is modified, or gets the timeout reply at `deadline_ms` (0 = forever).
   void Block(std::span<const std::string_view> keys, int64_t deadline_ms, BlockTimeoutReply timeout_reply);
 
+  // Replication/AOF: by default a command that changed the dataset propagates its argv verbatim. Calling
+  // Propagate() replaces that with exactly the given commands (any number, in order, for the current
+  // db); PreventPropagation() propagates nothing for this command.
+  void Propagate(std::initializer_list<std::string_view> argv) {
+    Propagate(std::span<const std::string_view>(argv.begin(), argv.size()));
+  }
+  void Propagate(std::span<const std::string_view> argv) {
+    propagated_ = true;
+    server_.AlsoPropagate(client_.db_index, argv);
+  }
+  void PreventPropagation() { propagation_prevented_ = true; }
+  // True when the default verbatim propagation must not happen.
+  bool propagation_overridden() const { return propagated_ || propagation_prevented_; }
+
   // Shorthand replies.
   void WrongType() { reply().Error(errors::kWrongType); }
   void SyntaxError() { reply().Error(errors::kSyntax); }
@@ -50,6 +65,8 @@ class CommandContext {
   const CommandSpec& spec_;
   ArgList args_;
   bool in_exec_ = false;
+  bool propagated_ = false;
+  bool propagation_prevented_ = false;
 };
 
 }  // namespace slotd

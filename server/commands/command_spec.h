@@ -38,6 +38,7 @@ enum CommandFlag : uint32_t {
   kCmdNoMandatoryKeys = 1u << 17,  // "no_mandatory_keys"
   kCmdSentinel = 1u << 18,     // "sentinel": available in sentinel mode
   kCmdOnlySentinel = 1u << 19, // "only_sentinel"
+  kCmdProtected = 1u << 20,    // not shown by COMMAND: gated by enable-debug-command (Redis's CMD_PROTECTED)
 };
 
 struct CommandSpec {

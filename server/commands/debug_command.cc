@@ -10,6 +10,7 @@
 #include "server/commands/arg_parse.h"
 #include "server/commands/command_context.h"
 #include "server/commands/command_table.h"
+#include "server/commands/dispatcher.h"
 #include "server/commands/server_family.h"
 #include "server/keyspace/eviction.h"
 #include "server/log/logger.h"
@@ -21,17 +22,21 @@ namespace {
 // enable-debug-command local: loopback and unix-socket peers only (Redis's islocalClient).
 bool IsLocalClient(const Client& client) {
   std::string_view addr = client.addr;
-  return addr.starts_with("127.") || addr.starts_with("::1") || addr.starts_with('/');
+  return addr.starts_with("127.") || addr.starts_with("[::1]") || addr.starts_with("::1") || addr.starts_with('/');
 }
 
-bool DebugAllowed(const CommandContext& ctx, const Client& client) {
-  switch (ctx.config().enable_debug_command) {
+}  // namespace
+
+bool ProtectedCommandAllowed(const Config& config, const Client& client) {
+  switch (config.enable_debug_command) {
     case DebugCommandPolicy::kYes: return true;
     case DebugCommandPolicy::kLocal: return IsLocalClient(client);
     case DebugCommandPolicy::kNo: return false;
   }
   return false;
 }
+
+namespace {
 
 // Size of the value in an RDB file (rdbSavedObjectLen), for DEBUG OBJECT's serializedlength: integers
 // that fit 8/16/32 bits are stored in 2/3/5 bytes, other strings as a length prefix plus the bytes.
@@ -104,7 +109,7 @@ void DebugHelp(CommandContext& ctx) {
 }
 
 void Debug(CommandContext& ctx, ArgList args) {
-  if (!DebugAllowed(ctx, ctx.client())) {
+  if (!ProtectedCommandAllowed(ctx.config(), ctx.client())) {
     ctx.reply().Error(errors::kDebugNotAllowed);
     return;
   }
@@ -142,7 +147,7 @@ void Debug(CommandContext& ctx, ArgList args) {
 }  // namespace
 
 void RegisterDebugCommand(CommandTable& table) {
-  table.Register(MakeSpec("debug", -2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale, Debug,
+  table.Register(MakeSpec("debug", -2, kCmdAdmin | kCmdNoScript | kCmdLoading | kCmdStale | kCmdProtected, Debug,
                           "@admin @slow @dangerous", "server", "A container for debugging commands", "1.0.0",
                           "Depends on subcommand."));
 }

@@ -137,9 +137,19 @@ const CommandSpec* ResolveCommand(Server& server, Client& client, ArgList args, 
 void Execute(Server& server, Client& client, const CommandSpec& spec, ArgList args, bool in_exec) {
   CommandContext ctx(server, client, spec, args);
   ctx.set_in_exec(in_exec);
+  uint64_t dirty_before = server.dirty;
+  ++server.execution_depth;
   int64_t start = CycleNow();
   spec.handler(ctx, args);
   int64_t duration_us = CyclesToMicros(CycleNow() - start);
+  --server.execution_depth;
+  if (server.on_propagate) {
+    // A write that changed something propagates verbatim unless the handler said otherwise.
+    if (server.dirty != dirty_before && !ctx.propagation_overridden()) {
+      server.AlsoPropagate(client.db_index, args);
+    }
+    if (server.execution_depth == 0) server.FlushPropagation();
+  }
   ++server.stats.total_commands_processed;
   ++client.commands_processed;
   if (!(spec.flags & kCmdSkipSlowlog)) SlowlogRecord(server, client, args, duration_us);
@@ -160,6 +170,11 @@ void Dispatch(Server& server, Client& client, ArgList args) {
 
   if (!server.config.requirepass.empty() && !client.authenticated && !(top->flags & kCmdNoAuth)) {
     client.reply.Error(errors::kNoAuth);
+    FlagMultiError(client);
+    return;
+  }
+  if ((top->flags & kCmdProtected) && !ProtectedCommandAllowed(server.config, client)) {
+    client.reply.Error(errors::kDebugNotAllowed);
     FlagMultiError(client);
     return;
   }

@@ -10,6 +10,9 @@ namespace slotd {
 
 void Dispatch(Server& server, Client& client, ArgList args);
 
+// enable-debug-command yes|no|local for this client (commands flagged kCmdProtected).
+bool ProtectedCommandAllowed(const Config& config, const Client& client);
+
 // Runs an already-checked command (used by Dispatch, EXEC and blocked-command re-runs).
 void Execute(Server& server, Client& client, const CommandSpec& spec, ArgList args, bool in_exec);
 

@@ -82,8 +82,11 @@ void ExpireGeneric(CommandContext& ctx, ArgList args, int64_t base_ms, bool seco
   bool is_replica = !ctx.config().replicaof_host.empty();
   if (when <= ctx.now_ms() && !is_replica) {
     db.Erase(key);
+    ctx.Propagate({"DEL", key});  // lazyfree-lazy-expire is off by default, so DEL rather than UNLINK
   } else {
     db.SetExpire(key, when);
+    std::string at = std::to_string(when);  // absolute, so replicas and AOF replays agree
+    ctx.Propagate({"PEXPIREAT", key, at});
   }
   ctx.Modified(key);
   ctx.reply().Integer(1);

@@ -226,6 +226,7 @@ void HIncrByFloat(CommandContext& ctx, ArgList args) {
   std::string text = FormatLongDoubleHuman(result);
   hash->Set(args[2], text, Limits(ctx));
   ctx.Modified(args[1]);
+  ctx.Propagate({"HSET", args[1], args[2], text});  // the result, not the float arithmetic
   ctx.reply().Bulk(text);
 }
 

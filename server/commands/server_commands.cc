@@ -66,12 +66,14 @@ void FlushDatabase(Server& server, int index) {
 void FlushDb(CommandContext& ctx, ArgList args) {
   if (!FlushModeOk(ctx, args)) return;
   FlushDatabase(ctx.server(), ctx.db_index());
+  ctx.Propagate(args);  // propagated even when the db was already empty (forceCommandPropagation)
   ctx.reply().Ok();
 }
 
 void FlushAll(CommandContext& ctx, ArgList args) {
   if (!FlushModeOk(ctx, args)) return;
   for (size_t i = 0; i < ctx.server().dbs.size(); ++i) FlushDatabase(ctx.server(), static_cast<int>(i));
+  ctx.Propagate(args);  // propagated even when every db was already empty
   ctx.reply().Ok();
 }
 

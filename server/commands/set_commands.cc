@@ -99,10 +99,16 @@ void SPopWithCount(CommandContext& ctx, ArgList args) {
     ReplyWholeSet(reply, set);
     ctx.db().Erase(args[1]);
     ctx.Modified(args[1]);
+    ctx.Propagate({"DEL", args[1]});
     return;
   }
   reply.SetHeader(static_cast<size_t>(*count));
-  for (int64_t i = 0; i < *count; ++i) reply.Bulk(set->PopRandom());
+  // Random choices must not be re-made on replicas: one SREM per popped member, as Redis 7.0 does.
+  for (int64_t i = 0; i < *count; ++i) {
+    auto member = set->PopRandom();
+    reply.Bulk(member);
+    ctx.Propagate({"SREM", args[1], member});
+  }
   ctx.Modified(args[1]);
 }
 
@@ -122,7 +128,9 @@ void SPop(CommandContext& ctx, ArgList args) {
     ctx.reply().Null();
     return;
   }
-  ctx.reply().Bulk(set->PopRandom());
+  auto member = set->PopRandom();
+  ctx.reply().Bulk(member);
+  ctx.Propagate({"SREM", args[1], member});
   if (set->Length() == 0) ctx.db().Erase(args[1]);
   ctx.Modified(args[1]);
 }

@@ -134,6 +134,12 @@ SetResult SetGeneric(CommandContext& ctx, std::string_view key, std::string_view
   db.Set(key, Object::String(value), (options & kKeepTtl) != 0);
   if (expire_at_ms >= 0) db.SetExpire(key, expire_at_ms);
   ctx.Modified(key);
+  // Relative times would drift on a replica: propagate the absolute form (Redis 7.0 drops GET/NX/XX,
+  // even for PXAT).
+  if (expire_at_ms >= 0) {
+    std::string at = std::to_string(expire_at_ms);
+    ctx.Propagate({"SET", key, value, "PXAT", at});
+  }
   return SetResult::kSet;
 }
 
@@ -176,7 +182,9 @@ void SetExpiring(CommandContext& ctx, ArgList args, uint32_t unit_option) {
 void SetEx(CommandContext& ctx, ArgList args) { SetExpiring(ctx, args, kEx); }
 void PSetEx(CommandContext& ctx, ArgList args) { SetExpiring(ctx, args, kPx); }
 
-void GetSet(CommandContext& ctx, ArgList args) { SetGeneric(ctx, args[1], args[2], kGet, -1); }
+void GetSet(CommandContext& ctx, ArgList args) {
+  if (SetGeneric(ctx, args[1], args[2], kGet, -1) == SetResult::kSet) ctx.Propagate({"SET", args[1], args[2]});
+}
 
 void GetDel(CommandContext& ctx, ArgList args) {
   StringLookup found = LookupString(ctx, args[1], kLookupNone);
@@ -185,6 +193,7 @@ void GetDel(CommandContext& ctx, ArgList args) {
   ctx.reply().Bulk(found.value->str());
   ctx.db().Erase(args[1]);
   ctx.Modified(args[1]);
+  ctx.Propagate({"DEL", args[1]});
 }
 
 void GetEx(CommandContext& ctx, ArgList args) {
@@ -202,11 +211,15 @@ void GetEx(CommandContext& ctx, ArgList args) {
   if ((opts.options & (kExAt | kPxAt)) && expire_at <= ctx.now_ms()) {
     db.Erase(args[1]);  // an absolute time in the past deletes the key, as checkAlreadyExpired does
     ctx.Modified(args[1]);
+    ctx.Propagate({"DEL", args[1]});
   } else if (expire_at >= 0) {
     db.SetExpire(args[1], expire_at);
     ctx.Modified(args[1]);
+    std::string at = std::to_string(expire_at);
+    ctx.Propagate({"PEXPIREAT", args[1], at});
   } else if ((opts.options & kPersist) && db.Persist(args[1])) {
     ctx.Modified(args[1]);
+    ctx.Propagate({"PERSIST", args[1]});
   }
 }
 

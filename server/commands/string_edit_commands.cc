@@ -84,6 +84,8 @@ void IncrByFloat(CommandContext& ctx, ArgList args) {
   if (std::isnan(value) || std::isinf(value)) return ctx.reply().Error(errors::kNanOrInfinity);
   std::string text = FormatLongDoubleHuman(value);
   StoreString(ctx, args[1], found.value, text, StringEncoding::kEmbstr);
+  // Float formatting may differ between hosts: replicas get the resulting value.
+  ctx.Propagate({"SET", args[1], text, "KEEPTTL"});
   ctx.reply().Bulk(text);
 }
 

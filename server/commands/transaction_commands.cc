@@ -58,6 +58,8 @@ void ExecCommand(CommandContext& ctx, ArgList) {
     ResetTransaction(server, c);
     return;
   }
+  // EXEC itself is never propagated: its commands are, wrapped in MULTI/EXEC when there are several.
+  ctx.PreventPropagation();
   std::vector<std::vector<std::string>> queued;
   queued.swap(c.queued);
   ResetTransaction(server, c);

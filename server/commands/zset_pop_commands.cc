@@ -97,6 +97,15 @@ void ZPop(CommandContext& ctx, ArgList args, End end) {
 void ZPopMin(CommandContext& ctx, ArgList args) { ZPop(ctx, args, End::kMin); }
 void ZPopMax(CommandContext& ctx, ArgList args) { ZPop(ctx, args, End::kMax); }
 
+// Replicas get ZPOPMIN/ZPOPMAX on the key served: with the count for the MPOP forms (Redis 7.0), bare for
+// BZPOPMIN/BZPOPMAX, so a replica never blocks.
+void PropagatePop(CommandContext& ctx, std::string_view key, End end, size_t count, bool with_count) {
+  std::string_view pop = end == End::kMax ? "ZPOPMAX" : "ZPOPMIN";
+  if (!with_count) return ctx.Propagate({pop, key});
+  std::string count_text = std::to_string(count);
+  ctx.Propagate({pop, key, count_text});
+}
+
 // Pops from the first non-empty key, or blocks on all of them.
 void PopOrBlock(CommandContext& ctx, ArgList keys, End end, size_t count, PopShape shape,
                 int64_t deadline_ms) {
@@ -106,6 +115,7 @@ void PopOrBlock(CommandContext& ctx, ArgList keys, End end, size_t count, PopSha
   if (error) return;
   if (zset != nullptr) {
     PopAndReply(ctx, keys[index], *zset, end, count, shape);
+    PropagatePop(ctx, keys[index], end, count, shape.nested);
     return;
   }
   ctx.Block(keys, deadline_ms, BlockTimeoutReply::kNullArray);
@@ -151,6 +161,7 @@ void ZMPop(CommandContext& ctx, ArgList args) {
     return;
   }
   PopAndReply(ctx, req.keys[index], *zset, req.end, req.count, {true, true});
+  PropagatePop(ctx, req.keys[index], req.end, req.count, true);
 }
 
 void BZMPop(CommandContext& ctx, ArgList args) {

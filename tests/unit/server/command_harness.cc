@@ -58,6 +58,23 @@ void CommandHarness::AdvanceTime(int64_t ms) {
   server_->TimeoutBlockedClients();
 }
 
+void CommandHarness::CapturePropagation() {
+  server_->on_propagate = [this](int db, std::span<const std::string> argv) {
+    std::string line = std::to_string(db) + ":";
+    for (size_t i = 0; i < argv.size(); ++i) {
+      if (i > 0) line.push_back(' ');
+      line += argv[i];
+    }
+    propagated_.push_back(std::move(line));
+  };
+}
+
+std::vector<std::string> CommandHarness::TakePropagated() {
+  std::vector<std::string> out;
+  out.swap(propagated_);
+  return out;
+}
+
 std::string Simple(std::string_view s) { return "+" + std::string(s) + "\r\n"; }
 std::string Err(std::string_view s) { return "-" + std::string(s) + "\r\n"; }
 std::string Int(int64_t v) { return ":" + std::to_string(v) + "\r\n"; }

@@ -37,7 +37,13 @@ class CommandHarness {
   // Moves the clock forward and times out blocked clients whose deadline passed.
   void AdvanceTime(int64_t ms);
 
+  // Replication/AOF stream capture: after CapturePropagation(), every propagated command is recorded;
+  // TakePropagated() returns and clears them as "db:arg arg ..." lines (e.g. "0:SET k v").
+  void CapturePropagation();
+  std::vector<std::string> TakePropagated();
+
  private:
+  std::vector<std::string> propagated_;
   std::unique_ptr<Server> server_;
   std::vector<std::unique_ptr<Client>> clients_;
   uint64_t next_id_ = 1;

@@ -105,6 +105,13 @@ TEST(Transactions, SwapDbInvalidatesWatchedKeyThatMoved) {
   EXPECT_EQ(h.Run({"EXEC"}), NullArray());
 }
 
+TEST(Transactions, DisallowedDebugIsRefusedWhileQueueing) {
+  CommandHarness h;  // enable-debug-command defaults to no
+  h.Run({"MULTI"});
+  EXPECT_EQ(h.Run({"DEBUG", "SLEEP", "0"}).substr(0, 36), "-ERR DEBUG command not allowed. If t");
+  EXPECT_EQ(h.Run({"EXEC"}), Err("EXECABORT Transaction discarded because of previous errors."));
+}
+
 TEST(Transactions, UnwatchForgetsKeys) {
   CommandHarness h;
   Client& other = h.NewClient();
