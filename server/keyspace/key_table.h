@@ -8,6 +8,7 @@
 #include <string_view>
 #include <utility>
 
+#include "cluster/core/rng.h"
 #include "server/keyspace/object.h"
 
 namespace slotd {
@@ -31,23 +32,13 @@ struct KeyEntry {
 // 40 bytes of header: a 16-byte key with an inline value is one 56-byte request, a 64-byte glibc chunk.
 static_assert(sizeof(KeyEntry) == 40, "KeyEntry header size is part of the per-key memory budget");
 
-// Small, fast, seeded PRNG (SplitMix64) for sampling; not for anything security related.
-class FastRng {
+// The keyspace's sampling PRNG: the cluster library's SplitMix64 plus a [0, 1) helper. Not for anything
+// security related.
+class FastRng : public Rng {
  public:
-  explicit FastRng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  // Uniform in [0, n); REQUIRES n > 0.
-  uint64_t Below(uint64_t n) { return Next() % n; }
+  using Rng::Rng;
   // Uniform in [0, 1).
   double NextDouble() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
-
- private:
-  uint64_t state_;
 };
 
 class KeyTable {
