@@ -23,6 +23,13 @@
 
 namespace slotd {
 
+class ChildProcess;  // server/persistence/child_process.h: the one forked child (BGSAVE, AOF rewrite, sync)
+class Snapshots;     // server/persistence/snapshots.h: SAVE/BGSAVE, save points, load at start-up
+class Aof;           // server/persistence/aof/aof.h: append-only file
+class Replication;   // server/replication/replication.h: master and replica sides of PSYNC
+struct ClusterView;  // cluster/topology/cluster_view.h: slot owners for routing (cluster mode)
+class ClusterHost;   // server/cluster_host/cluster_host.h: the bus and the CLUSTER commands
+
 class Server {
  public:
   explicit Server(Config config);
@@ -105,6 +112,15 @@ class Server {
   // Emits the queued entries (called by the dispatcher when the outermost command returns).
   void FlushPropagation();
   int execution_depth = 0;  // nesting of Execute() (EXEC runs its queue at depth 2)
+
+  // Subsystems owned by App (null when absent, e.g. in the in-process command harness). Commands reach
+  // them through these pointers; nothing here owns them.
+  ChildProcess* child = nullptr;
+  Snapshots* snapshots = nullptr;
+  Aof* aof = nullptr;
+  Replication* replication = nullptr;
+  ClusterHost* cluster = nullptr;
+  const ClusterView* cluster_view = nullptr;  // current slot map; null outside cluster mode
 
   // The memory figure used for INFO used_memory and maxmemory (allocator statistics).
   size_t UsedMemory() const;
