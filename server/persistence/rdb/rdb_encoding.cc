@@ -78,7 +78,8 @@ bool Writer::TryIntegerString(std::string_view s) {
 bool Writer::TryLzfString(std::string_view s) {
   if (s.size() > std::numeric_limits<unsigned int>::max()) return false;
   // lzf_compress returns 0 when the output does not fit, which enforces the minimum saving.
-  std::string compressed(s.size() - kMinLzfSaving, '\0');
+  thread_local std::string compressed;
+  compressed.resize(s.size() - kMinLzfSaving);
   unsigned int clen = lzf_compress(s.data(), static_cast<unsigned int>(s.size()),
                                    compressed.data(), static_cast<unsigned int>(compressed.size()));
   if (clen == 0) return false;
@@ -187,6 +188,24 @@ Result<std::string> Reader::String() {
   auto bytes = Bytes(static_cast<size_t>(field->value));
   if (!bytes) return Error{bytes.error()};
   return std::string(*bytes);
+}
+
+Result<std::string_view> Reader::StringView(std::string* scratch) {
+  size_t start = pos_;
+  auto field = LengthOrEncoding();
+  if (!field) return Error{field.error()};
+  if (field->encoded) {
+    pos_ = start;
+    auto decoded = String();
+    if (!decoded) return Error{decoded.error()};
+    *scratch = std::move(*decoded);
+    return std::string_view(*scratch);
+  }
+  if (field->value > remaining()) {
+    return Error{"rdb: string length " + Num(field->value) + " exceeds remaining " +
+                 Num(remaining()) + " bytes"};
+  }
+  return Bytes(static_cast<size_t>(field->value));
 }
 
 Result<std::string> Reader::IntegerString(uint64_t kind) {

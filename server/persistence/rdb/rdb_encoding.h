@@ -104,6 +104,9 @@ class Reader {
   Result<LengthField> LengthOrEncoding();
   Result<uint64_t> Length();  // rejects special encodings
   Result<std::string> String();  // any string encoding, decoded to its bytes
+  // Like String() without a copy for plain strings: the view points into the input, or into
+  // *scratch for integer and LZF encodings (valid until *scratch changes).
+  Result<std::string_view> StringView(std::string* scratch);
   Result<uint16_t> U16Le();
   Result<uint64_t> U64Le();
   Result<int64_t> ExpireTimeMs();  // payload after opcode 0xFC
