@@ -100,6 +100,19 @@ void DebugHelp(CommandContext& ctx) {
              "    it is used instead of the 'key' prefix. These are not propagated to",
              "    replicas. Cluster slots are not respected so keys not belonging to the",
              "    current node can be created in cluster mode.",
+             "RELOAD [option ...]",
+             "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+             "    * MERGE: conflicting keys will be loaded from RDB.",
+             "    * NOFLUSH: the existing database will not be removed before load, but",
+             "      conflicting keys will generate an exception and kill the server.",
+             "    * NOSAVE: the database will be loaded from an existing RDB file.",
+             "    Examples:",
+             "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+             "      the database.",
+             "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+             "      existing RDB file.",
+             "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+             "      file to the database.",
              "SEGFAULT", "    Crash the server with sigsegv.",
              "SET-ACTIVE-EXPIRE <0|1>",
              "    Setting it to 0 disables expiring keys in background when they are not",
@@ -134,6 +147,8 @@ void Debug(CommandContext& ctx, ArgList args) {
     DebugObject(ctx, args);
   } else if (argc >= 3 && argc <= 5 && EqualsIgnoreCase(sub, "POPULATE")) {
     DebugPopulate(ctx, args);
+  } else if (EqualsIgnoreCase(sub, "RELOAD")) {
+    DebugReload(ctx, args);  // persistence_commands.cc
   } else if (argc == 3 && EqualsIgnoreCase(sub, "ERROR")) {
     ctx.reply().Error("-" + std::string(args[2]));  // the text is the whole error line, code included
   } else if (argc == 3 && EqualsIgnoreCase(sub, "LOG")) {

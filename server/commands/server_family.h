@@ -23,6 +23,7 @@ void RegisterCommandCommand(CommandTable& table);  // command_command.cc
 void RegisterInfoCommand(CommandTable& table);     // info_command.cc
 void RegisterDebugCommand(CommandTable& table);    // debug_command.cc
 void RegisterSlowlogCommands(CommandTable& table);  // slowlog.cc: SLOWLOG and LATENCY
+void DebugReload(CommandContext& ctx, ArgList args);  // persistence_commands.cc: DEBUG RELOAD
 
 // A keyless command or subcommand as registered in these families (key positions and subcommands are
 // set on the result where needed).

@@ -138,6 +138,7 @@ struct Config {
   bool rdbchecksum = true;
   bool rdb_del_sync_files = false;
   bool rdb_save_incremental_fsync = true;
+  int rdb_key_save_delay = 0;  // microseconds slept per key while saving (a hidden option tests use)
   bool no_appendfsync_on_rewrite = false;
   int auto_aof_rewrite_percentage = 100;
   int64_t auto_aof_rewrite_min_size = 64LL * 1024 * 1024;

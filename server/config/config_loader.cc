@@ -108,6 +108,11 @@ bool ConfigLoader::ApplyOption(const std::vector<std::string>& args, int line,
     return false;
   }
   std::span<const std::string> values(args.begin() + 1, args.end());
+  // Redis splits the one non-empty argument of a multi-argument option (--save "3600 1").
+  std::vector<std::string> split;
+  if (def->multi_arg() && values.size() == 1 && !values[0].empty() && SplitArgs(values[0], &split)) {
+    values = split;
+  }
   bool is_save = def->name == "save";
   if (!ParseOption(*def, values, is_save && save_seen_, &out_->config, reason)) return false;
   if (is_save) save_seen_ = true;

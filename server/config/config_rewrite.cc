@@ -11,6 +11,7 @@
 #include <cstring>
 #include <map>
 
+#include "server/app/file_io.h"
 #include "server/config/config_loader.h"
 
 namespace slotd {
@@ -35,18 +36,6 @@ const OptionDef* LineOption(std::string_view line) {
   std::vector<std::string> args;
   if (!SplitArgs(line, &args) || args.empty()) return nullptr;
   return OptionTable::Get().Find(args[0]);
-}
-
-bool WriteAll(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
 }
 
 // Writes `content` to a temporary file next to `path`, fsyncs it and renames it over `path`,

@@ -263,6 +263,7 @@ std::vector<Row> PersistenceAndReplicationRows() {
       Bool("rdbchecksum", &Cfg::rdbchecksum),
       Bool("rdb-del-sync-files", &Cfg::rdb_del_sync_files),
       Bool("rdb-save-incremental-fsync", &Cfg::rdb_save_incremental_fsync),
+      Int("rdb-key-save-delay", &Cfg::rdb_key_save_delay, INT_MIN, kIntMax).Flags(kOptHidden),
       Bool("appendonly", &Cfg::appendonly),
       String("appendfilename", &Cfg::appendfilename)
           .Immutable()

@@ -21,6 +21,7 @@ enum OptionFlag : uint32_t {
   kOptUnsigned = 1u << 3,  // kMemory stored in a uint64_t up to 2^64-1
   kOptOctal = 1u << 4,     // kInt written and shown in octal (unixsocketperm)
   kOptAlwaysRewrite = 1u << 5,  // CONFIG REWRITE writes it even at its default (save, dir)
+  kOptHidden = 1u << 6,  // CONFIG GET matches it by exact name only, not by pattern (HIDDEN_CONFIG)
 };
 
 struct EnumChoice {

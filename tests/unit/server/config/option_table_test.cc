@@ -108,6 +108,7 @@ TEST(OptionTable, DefaultsRenderAsRedis70ConfigGet) {
       {"rdbchecksum", "yes"},
       {"rdb-del-sync-files", "no"},
       {"rdb-save-incremental-fsync", "yes"},
+      {"rdb-key-save-delay", "0"},  // hidden: CONFIG GET by exact name only
       {"appendonly", "no"},
       {"appendfilename", "appendonly.aof"},
       {"appenddirname", "appendonlydir"},
