@@ -139,6 +139,10 @@ bool Connection::OverOutputLimit() {
 
 void Connection::Flush() {
   if (closing_) return;
+  if (app_.HoldReplies()) {  // the AOF is written first, before sleeping (App::FlushPending)
+    app_.ScheduleFlush(client_);
+    return;
+  }
   if (OverOutputLimit()) {
     ++app_.server().stats.client_output_buffer_limit_disconnections;
     Log(LogLevel::kWarning, "Client id=%llu addr=%s scheduled to be closed ASAP for overcoming of output buffer limits.",
