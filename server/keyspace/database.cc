@@ -65,7 +65,7 @@ void Database::DeleteExpired(KeyEntry* e) {
 KeyEntry* Database::FindLive(std::string_view key, uint32_t flags) {
   KeyEntry* e = tables_.Find(key);
   if (e == nullptr || !IsExpired(e)) return e;
-  if ((flags & kLookupNoExpire) == 0) DeleteExpired(e);
+  if ((flags & kLookupNoExpire) == 0 && expiry_mode() == ExpiryMode::kDelete) DeleteExpired(e);
   return nullptr;
 }
 
@@ -198,7 +198,9 @@ uint64_t Database::Scan(uint64_t cursor, size_t count, const KeyVisitor& visit) 
       visit(e->key(), e->value);
     }
   }
-  for (KeyEntry* e : expired) DeleteExpired(e);
+  if (expiry_mode() == ExpiryMode::kDelete) {
+    for (KeyEntry* e : expired) DeleteExpired(e);
+  }
   return cursor;
 }
 
@@ -218,8 +220,14 @@ void Database::ForEachWithExpire(const EntryVisitor& visit) {
 
 std::optional<std::string> Database::RandomKey() {
   // Each round returns a live key or deletes an expired one, so this ends (dbRandomKey).
+  int tries = 0;
   while (KeyEntry* e = tables_.RandomEntry(rng_)) {
     if (!IsExpired(e)) return std::string(e->key());
+    if (expiry_mode() != ExpiryMode::kDelete) {
+      // A replica cannot delete: after 100 expired picks it returns one, as dbRandomKey does.
+      if (++tries >= 100) return std::string(e->key());
+      continue;
+    }
     DeleteExpired(e);
   }
   return std::nullopt;
@@ -277,6 +285,7 @@ std::vector<std::string> Database::KeysInSlot(int slot, size_t max_count) const 
 
 size_t Database::ActiveExpireCycle(const std::function<bool()>& keep_going) {
   size_t deleted = 0;
+  if (expiry_mode() != ExpiryMode::kDelete) return 0;  // a replica waits for its master's DELs
   const int64_t now_ms = now();
   while (true) {
     if (expires_.empty()) {

@@ -33,6 +33,10 @@ enum LookupFlags : uint32_t {
   kLookupNoExpire = 4,  // do not delete an expired key (replicas: the master sends DEL); still hidden
 };
 
+// How expired keys behave (replication sets it; a master deletes them). A replica keeps them until its
+// master's DEL arrives but hides them from its clients; the master's own stream sees them as they are.
+enum class ExpiryMode : uint8_t { kDelete, kHide, kIgnore };
+
 class Database {
  public:
   // `slot_count` is 16384 in cluster mode (per-slot indexes), 1 otherwise. `hash_seed` seeds XXH3 (pass a
@@ -58,6 +62,8 @@ class Database {
   // Called for every key deleted because it expired (lazily or by the active cycle), after removal.
   using ExpiredListener = std::function<void(Database& db, std::string_view key)>;
   void set_expired_listener(ExpiredListener listener) { on_expired_ = std::move(listener); }
+  // Points at the process's expiry mode (null = kDelete). Read on every lookup.
+  void set_expiry_mode(const ExpiryMode* mode) { expiry_mode_ = mode; }
 
   // Returns the live value, or nullptr (missing or expired). Counts hits/misses unless kLookupNoStats.
   Object* Find(std::string_view key, uint32_t flags = kLookupNone);
@@ -134,7 +140,9 @@ class Database {
     int64_t at_ms;
   };
 
-  bool IsExpired(const KeyEntry* e) const { return e->has_expire() && expires_[e->expire_pos].at_ms < now(); }
+  bool IsExpired(const KeyEntry* e) const {
+    return e->has_expire() && expires_[e->expire_pos].at_ms < now() && expiry_mode() != ExpiryMode::kIgnore;
+  }
   int64_t ExpireOf(const KeyEntry* e) const { return e->has_expire() ? expires_[e->expire_pos].at_ms : -1; }
   void AddExpire(KeyEntry* e, int64_t at_ms);
   void RemoveExpire(KeyEntry* e);
@@ -153,6 +161,8 @@ class Database {
   int slot_count_;
   const int64_t* now_ms_ = nullptr;
   const Config* config_ = nullptr;
+  const ExpiryMode* expiry_mode_ = nullptr;
+  ExpiryMode expiry_mode() const { return expiry_mode_ == nullptr ? ExpiryMode::kDelete : *expiry_mode_; }
   SlotTables tables_;
   std::vector<ExpireRef> expires_;
   size_t expire_cursor_ = 0;  // where the active cycle continues in expires_

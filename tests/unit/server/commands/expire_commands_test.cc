@@ -143,6 +143,7 @@ TEST(ExpireCommands, ExpireOnReplicaKeepsTheKey) {
   Config config;
   config.replicaof_host = "127.0.0.1";
   config.replicaof_port = 1;
+  config.replica_read_only = false;  // a read-only replica refuses EXPIRE with -READONLY
   CommandHarness h(config);
   EXPECT_EQ(h.Run({"SET", "k", "v"}), Simple("OK"));
   EXPECT_EQ(h.Run({"EXPIRE", "k", "-1"}), Int(1));

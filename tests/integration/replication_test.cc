@@ -1,0 +1,265 @@
+// Replication between real slotd processes on loopback: full sync (diskless, the 7.0 default), the
+// stream (all types, expiries, other dbs), partial resync after a cut link and after a replica
+// restart, promotion with a sibling continuing partially, chained replicas, WAIT and the READONLY
+// refusal.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/integration/harness/raw_client.h"
+#include "tests/integration/harness/server_process.h"
+
+namespace slotd::test {
+namespace {
+
+struct Node {
+  int port = 0;
+  std::string dir;
+  std::unique_ptr<ServerProcess> process;
+};
+
+// Parses "key:value" lines of an INFO reply.
+std::map<std::string, std::string> ParseInfo(const std::string& reply) {
+  std::map<std::string, std::string> fields;
+  size_t pos = reply.find("\r\n");
+  while (pos != std::string::npos && pos + 2 < reply.size()) {
+    size_t end = reply.find("\r\n", pos + 2);
+    if (end == std::string::npos) break;
+    std::string line = reply.substr(pos + 2, end - pos - 2);
+    size_t colon = line.find(':');
+    if (colon != std::string::npos) fields[line.substr(0, colon)] = line.substr(colon + 1);
+    pos = end;
+  }
+  return fields;
+}
+
+class Replication : public ::testing::Test {
+ protected:
+  Node& Start(std::vector<std::string> extra = {}, Node* reuse = nullptr) {
+    if (reuse == nullptr) {
+      nodes_.push_back(std::make_unique<Node>());
+      reuse = nodes_.back().get();
+      reuse->port = FreePort();
+      reuse->dir = MakeTempDir();
+    }
+    std::vector<std::string> args = {"--port",
+                                     std::to_string(reuse->port),
+                                     "--bind",
+                                     "127.0.0.1",
+                                     "--dir",
+                                     reuse->dir,
+                                     "--save",
+                                     "",
+                                     "--repl-diskless-sync-delay",
+                                     "0"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    reuse->process = std::make_unique<ServerProcess>(SlotdBinary(), args, reuse->dir + "/log");
+    EXPECT_TRUE(reuse->process->WaitReady(reuse->port)) << reuse->process->ReadLog();
+    return *reuse;
+  }
+  Node& StartReplicaOf(const Node& master) {
+    return Start({"--replicaof", "127.0.0.1", std::to_string(master.port)});
+  }
+  static std::string Call(const Node& node, const std::vector<std::string>& args) {
+    RawClient client(node.port);
+    return client.Call(args);
+  }
+  static std::map<std::string, std::string> Info(const Node& node, const std::string& section) {
+    return ParseInfo(Call(node, {"INFO", section}));
+  }
+  // Waits until the replica applied everything the master produced.
+  static bool WaitInSync(const Node& master, const Node& replica, int timeout_ms = 10000) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto m = Info(master, "replication");
+      auto r = Info(replica, "replication");
+      if (r["master_link_status"] == "up" && r["slave_repl_offset"] == m["master_repl_offset"])
+        return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+  static bool WaitFor(const std::function<bool()>& ready, int timeout_ms = 10000) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (ready()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
+  std::vector<std::unique_ptr<Node>> nodes_;
+};
+
+TEST_F(Replication, TwoReplicasReceiveAllTypesAndExpiries) {
+  Node& master = Start();
+  Call(master, {"SET", "early", "before-sync"});
+  Node& r1 = StartReplicaOf(master);
+  Node& r2 = StartReplicaOf(master);
+  ASSERT_TRUE(WaitInSync(master, r1)) << r1.process->ReadLog();
+  ASSERT_TRUE(WaitInSync(master, r2)) << r2.process->ReadLog();
+  const std::vector<std::vector<std::string>> writes = {{"SET", "s", "v"},
+                                                        {"INCR", "n"},
+                                                        {"RPUSH", "l", "a", "b", "c"},
+                                                        {"HSET", "h", "f", "1"},
+                                                        {"SADD", "set", "x"},
+                                                        {"ZADD", "z", "1.5", "m"},
+                                                        {"SET", "ttl", "1", "EX", "100"},
+                                                        {"SELECT", "3"},
+                                                        {"SET", "db3", "yes"},
+                                                        {"SET", "gone", "x", "PX", "200"}};
+  RawClient writer(master.port);
+  for (const auto& w : writes) writer.Call(w);
+  ASSERT_TRUE(WaitInSync(master, r1));
+  ASSERT_TRUE(WaitInSync(master, r2));
+  for (Node* replica : {&r1, &r2}) {
+    RawClient c(replica->port);
+    EXPECT_EQ(c.Call({"GET", "early"}), "$11\r\nbefore-sync\r\n");
+    EXPECT_EQ(c.Call({"GET", "s"}), "$1\r\nv\r\n");
+    EXPECT_EQ(c.Call({"GET", "n"}), "$1\r\n1\r\n");
+    EXPECT_EQ(c.Call({"LRANGE", "l", "0", "-1"}), "*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n");
+    EXPECT_EQ(c.Call({"HGET", "h", "f"}), "$1\r\n1\r\n");
+    EXPECT_EQ(c.Call({"SISMEMBER", "set", "x"}), ":1\r\n");
+    EXPECT_EQ(c.Call({"ZSCORE", "z", "m"}), "$3\r\n1.5\r\n");
+    std::string ttl = c.Call({"TTL", "ttl"});
+    EXPECT_TRUE(ttl == ":100\r\n" || ttl == ":99\r\n") << ttl;
+    EXPECT_EQ(c.Call({"SELECT", "3"}), "+OK\r\n");
+    EXPECT_EQ(c.Call({"GET", "db3"}), "$3\r\nyes\r\n");
+  }
+  // The master's expiry reaches the replicas as a DEL.
+  RawClient r1_db3(r1.port);
+  r1_db3.Call({"SELECT", "3"});
+  EXPECT_TRUE(WaitFor([&] { return r1_db3.Call({"EXISTS", "gone"}) == ":0\r\n"; }));
+  auto info = Info(master, "replication");
+  EXPECT_EQ(info["connected_slaves"], "2");
+  EXPECT_EQ(info["slave0"].find("ip=127.0.0.1,port=" + std::to_string(r1.port) + ",state=online"),
+            0u)
+      << info["slave0"];
+  EXPECT_EQ(Call(r1, {"SET", "k", "v"}),
+            "-READONLY You can't write against a read only replica.\r\n");
+  EXPECT_EQ(Call(r1, {"ROLE"}).substr(0, 15), "*5\r\n$5\r\nslave\r\n");
+}
+
+TEST_F(Replication, ReplicaHidesExpiredKeysUntilTheMasterDeletesThem) {
+  Node& master = Start({"--enable-debug-command", "yes"});
+  Node& replica = StartReplicaOf(master);
+  ASSERT_EQ(Call(master, {"DEBUG", "SET-ACTIVE-EXPIRE", "0"}), "+OK\r\n");
+  Call(master, {"SET", "k", "v", "PX", "100"});
+  ASSERT_TRUE(WaitInSync(master, replica));
+  std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  EXPECT_EQ(Call(replica, {"GET", "k"}), "$-1\r\n");  // logically expired: hidden from reads
+  EXPECT_EQ(Call(replica, {"DBSIZE"}), ":1\r\n");     // but not deleted by the replica itself
+  EXPECT_EQ(Call(master, {"GET", "k"}), "$-1\r\n");   // the master expires it and sends DEL
+  ASSERT_TRUE(WaitInSync(master, replica));
+  EXPECT_EQ(Call(replica, {"DBSIZE"}), ":0\r\n");
+}
+
+TEST_F(Replication, CutLinkContinuesWithAPartialResync) {
+  Node& master = Start();
+  Node& replica = StartReplicaOf(master);
+  Call(master, {"SET", "a", "1"});
+  ASSERT_TRUE(WaitInSync(master, replica));
+  EXPECT_EQ(Call(master, {"CLIENT", "KILL", "TYPE", "replica"}), ":1\r\n");
+  Call(master, {"SET", "b", "2"});  // written while the link is down
+  ASSERT_TRUE(WaitInSync(master, replica)) << replica.process->ReadLog();
+  EXPECT_EQ(Call(replica, {"GET", "b"}), "$1\r\n2\r\n");
+  auto stats = Info(master, "stats");
+  EXPECT_EQ(stats["sync_full"], "1");
+  EXPECT_EQ(stats["sync_partial_ok"], "1");
+  EXPECT_NE(replica.process->ReadLog().find("Successful partial resynchronization with master."),
+            std::string::npos);
+}
+
+TEST_F(Replication, RestartedReplicaContinuesFromItsSnapshot) {
+  Node& master = Start();
+  Node& replica = StartReplicaOf(master);
+  Call(master, {"SET", "a", "1"});
+  ASSERT_TRUE(WaitInSync(master, replica));
+  ASSERT_EQ(Call(replica, {"SAVE"}), "+OK\r\n");
+  replica.process->Stop();
+  Call(master, {"SET", "b", "2"});
+  Start({"--replicaof", "127.0.0.1", std::to_string(master.port)}, &replica);
+  ASSERT_TRUE(WaitInSync(master, replica)) << replica.process->ReadLog();
+  EXPECT_EQ(Call(replica, {"GET", "a"}), "$1\r\n1\r\n");
+  EXPECT_EQ(Call(replica, {"GET", "b"}), "$1\r\n2\r\n");
+  EXPECT_EQ(Info(master, "stats")["sync_partial_ok"], "1");
+}
+
+TEST_F(Replication, PromotedReplicaKeepsItsSiblingOnAPartialResync) {
+  Node& master = Start();
+  Node& r1 = StartReplicaOf(master);
+  Node& r2 = StartReplicaOf(master);
+  Call(master, {"SET", "a", "1"});
+  ASSERT_TRUE(WaitInSync(master, r1));
+  ASSERT_TRUE(WaitInSync(master, r2));
+  std::string old_id = Info(r1, "replication")["master_replid"];
+  master.process->Stop();
+  ASSERT_EQ(Call(r1, {"REPLICAOF", "NO", "ONE"}), "+OK\r\n");
+  auto promoted = Info(r1, "replication");
+  EXPECT_EQ(promoted["role"], "master");
+  EXPECT_EQ(promoted["master_replid2"], old_id);
+  EXPECT_EQ(promoted["second_repl_offset"],
+            std::to_string(std::stoll(promoted["master_repl_offset"]) + 1));
+  EXPECT_NE(promoted["master_replid"], old_id);
+  ASSERT_EQ(Call(r2, {"REPLICAOF", "127.0.0.1", std::to_string(r1.port)}), "+OK\r\n");
+  Call(r1, {"SET", "b", "2"});
+  ASSERT_TRUE(WaitInSync(r1, r2)) << r2.process->ReadLog();
+  EXPECT_EQ(Call(r2, {"GET", "b"}), "$1\r\n2\r\n");
+  EXPECT_EQ(Info(r1, "stats")["sync_partial_ok"], "1");
+  EXPECT_EQ(Info(r2, "replication")["master_replid"], promoted["master_replid"]);
+}
+
+TEST_F(Replication, ChainedReplicaGetsTheSameStream) {
+  Node& master = Start();
+  Node& middle = StartReplicaOf(master);
+  RawClient writer(master.port);
+  writer.Call({"SELECT", "5"});
+  writer.Call({"SET", "in5", "a"});
+  ASSERT_TRUE(WaitInSync(master, middle));
+  Node& leaf = StartReplicaOf(middle);
+  ASSERT_TRUE(WaitInSync(middle, leaf));
+  // The master's stream is still in db 5 (no new SELECT): the leaf must apply this there too.
+  writer.Call({"RPUSH", "l", "x", "y"});
+  ASSERT_TRUE(WaitInSync(master, middle));
+  ASSERT_TRUE(WaitInSync(middle, leaf));
+  RawClient reader(leaf.port);
+  reader.Call({"SELECT", "5"});
+  EXPECT_EQ(reader.Call({"GET", "in5"}), "$1\r\na\r\n");
+  EXPECT_EQ(reader.Call({"LRANGE", "l", "0", "-1"}), "*2\r\n$1\r\nx\r\n$1\r\ny\r\n");
+  // Same history, same offsets all along the chain.
+  EXPECT_EQ(Info(leaf, "replication")["master_replid"],
+            Info(master, "replication")["master_replid"]);
+  EXPECT_EQ(Info(leaf, "replication")["master_repl_offset"],
+            Info(master, "replication")["master_repl_offset"]);
+}
+
+TEST_F(Replication, WaitReturnsOnceReplicasAcknowledge) {
+  Node& master = Start();
+  Node& r1 = StartReplicaOf(master);
+  Node& r2 = StartReplicaOf(master);
+  ASSERT_TRUE(WaitInSync(master, r1));
+  ASSERT_TRUE(WaitInSync(master, r2));
+  RawClient client(master.port);
+  client.Call({"SET", "k", "v"});
+  EXPECT_EQ(client.Call({"WAIT", "2", "5000"}), ":2\r\n");
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(client.Call({"WAIT", "3", "300"}), ":2\r\n");  // only two exist: times out
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(250));
+}
+
+TEST_F(Replication, MinReplicasToWriteRefusesWritesWhenReplicasAreGone) {
+  Node& master = Start({"--min-replicas-to-write", "1"});
+  EXPECT_EQ(Call(master, {"SET", "k", "v"}), "-NOREPLICAS Not enough good replicas to write.\r\n");
+  Node& replica = StartReplicaOf(master);
+  ASSERT_TRUE(WaitInSync(master, replica));
+  EXPECT_TRUE(WaitFor([&] { return Call(master, {"SET", "k", "v"}) == "+OK\r\n"; }));
+  EXPECT_EQ(Info(master, "replication")["min_slaves_good_slaves"], "1");
+}
+
+}  // namespace
+}  // namespace slotd::test
