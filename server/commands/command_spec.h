@@ -39,6 +39,7 @@ enum CommandFlag : uint32_t {
   kCmdSentinel = 1u << 18,     // "sentinel": available in sentinel mode
   kCmdOnlySentinel = 1u << 19, // "only_sentinel"
   kCmdProtected = 1u << 20,    // not shown by COMMAND: gated by enable-debug-command (Redis's CMD_PROTECTED)
+  kCmdAsking = 1u << 21,       // "asking": served on an importing slot without ASKING (RESTORE-ASKING)
 };
 
 struct CommandSpec {

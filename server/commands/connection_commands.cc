@@ -194,6 +194,8 @@ void Reset(CommandContext& ctx, ArgList) {
   server.pubsub.RemoveClient(client);
   client.name.clear();
   client.reply_mode = ReplyMode::kOn;
+  client.cluster_readonly = false;
+  client.asking = false;
   ctx.reply().SimpleString("RESET");
 }
 
