@@ -3,10 +3,14 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 
 #include "server/app/crash_report.h"
+#include "server/cluster_host/routing_glue.h"
 #include "server/commands/dispatcher.h"
+#include "server/commands/migrate_socket.h"
 #include "server/log/logger.h"
 #include "server/net/connection.h"
 #include "server/resp/errors.h"
@@ -33,10 +37,24 @@ App::App(Config config, std::string config_file) : server_(std::move(config)) {
   uv_loop_init(&loop_);
   RefreshClock();
   server_.start_time_ms = server_.now_ms;
+  server_.child = &child_;
+  snapshots_ = std::make_unique<Snapshots>(server_, child_);
+  server_.snapshots = snapshots_.get();
+  aof_ = std::make_unique<Aof>(server_, child_);
+  server_.aof = aof_.get();
+  replication_ = std::make_unique<Replication>(server_, &loop_);
+  server_.replication = replication_.get();
+  snapshots_->set_info_provider([this] { return replication_->SnapshotInfoForSave(); });
+  // The propagation feed fans out to every consumer of the command stream.
+  server_.on_propagate = [this](int db, std::span<const std::string> argv) {
+    if (aof_->enabled()) aof_->Feed(db, argv);
+    replication_->Feed(db, argv);
+  };
   server_.schedule_flush = [this](Client& c) { ScheduleFlush(c); };
   server_.pubsub.on_output = [this](Client& c) { ScheduleFlush(c); };
-  server_.close_client = [](Client& c) {
+  server_.close_client = [this](Client& c) {
     if (c.connection() != nullptr) c.connection()->Close(true);
+    if (c.is_master) replication_->KillMasterLink();  // the master client has no connection of its own
   };
   server_.on_config_change = [this](std::string_view option, std::string* error) {
     return ApplyConfigChange(option, error);
@@ -64,7 +82,21 @@ int App::Run() {
   Log(LogLevel::kNotice, "Running mode=%s, port=%d.", cfg.cluster_enabled ? "cluster" : "standalone",
       listener_.bound_port());
   Log(LogLevel::kNotice, "Server initialized");
+  // Redis works inside `dir`: relative files (nodes.conf, temp files) live there.
+  if (chdir(cfg.dir.c_str()) != 0) {
+    Log(LogLevel::kWarning, "Can't chdir to '%s': %s", cfg.dir.c_str(), std::strerror(errno));
+    return 1;
+  }
+  // A corrupt or truncated dump.rdb stops the start-up, and the file is left as it was.
+  if (!cfg.appendonly) {
+    auto loaded = snapshots_->LoadAtStartup();
+    if (!loaded) return 1;
+    replication_->OnSnapshotLoaded(loaded->info);  // a replica continues from the saved offset
+  }
+  // With appendonly yes the AOF is the data source (it has priority over dump.rdb, as in Redis).
+  if (!aof_->Start()) return 1;
   Log(LogLevel::kNotice, "Ready to accept connections tcp");
+  replication_->Start();
 
   uv_timer_init(&loop_, &cron_timer_);
   cron_timer_.data = this;
@@ -89,6 +121,13 @@ bool App::ApplyConfigChange(std::string_view option, std::string* error) {
   if (option == "hz") {
     uint64_t period_ms = static_cast<uint64_t>(1000 / (cfg.hz > 0 ? cfg.hz : 10));
     if (uv_is_active(reinterpret_cast<uv_handle_t*>(&cron_timer_))) uv_timer_set_repeat(&cron_timer_, period_ms);
+  } else if (option == "appendonly") {
+    return aof_->ApplyAppendonly(error);
+  } else if (option == "dir") {
+    if (chdir(cfg.dir.c_str()) != 0) {
+      *error = std::strerror(errno);
+      return false;
+    }
   } else if (option == "port" || option == "bind") {
     // Bind the new addresses first; keep the old sockets if that fails (as Redis's changeListener does).
     Listener fresh;
@@ -122,6 +161,7 @@ void App::OnAccept(uv_stream_t* listener, int status) {
 
 void App::OnConnectionClosed(Connection* connection) {
   Client& c = connection->client();
+  replication_->OnClientClosed(c);
   server_.ForgetClient(c);
   connections_.erase(c.id());
   pending_flush_.erase(&c);
@@ -130,6 +170,8 @@ void App::OnConnectionClosed(Connection* connection) {
 void App::ScheduleFlush(Client& client) { pending_flush_.insert(&client); }
 
 void App::FlushPending() {
+  // Replies go out only after the AOF holds (and, with appendfsync always, has synced) what they confirm.
+  aof_->Flush();
   if (pending_flush_.empty()) return;
   std::unordered_set<Client*> pending;
   pending.swap(pending_flush_);
@@ -137,13 +179,17 @@ void App::FlushPending() {
     Connection* connection = c->connection();
     if (connection == nullptr) continue;
     // A client that was just unblocked may have pipelined requests waiting behind the blocking one.
-    if (!c->blocked && connection->query_buffer_size() > 0) connection->ProcessInput();
+    if (!c->blocked && connection->query_buffer_size() > 0) {
+      connection->ProcessInput();
+      aof_->Flush();
+    }
     connection->Flush();
   }
 }
 
 void App::OnBeforeSleep(uv_prepare_t* prepare) {
   App* app = static_cast<App*>(prepare->data);
+  app->replication_->BeforeSleep();
   app->FlushPending();
   if (app->server_.crash_requested) app->CrashNow();
   if (app->server_.shutdown_requested && !app->stopping_) app->BeginShutdown();
@@ -153,7 +199,13 @@ void App::OnCron(uv_timer_t* timer) { static_cast<App*>(timer->data)->Cron(); }
 
 void App::Cron() {
   RefreshClock();
+  child_.Poll();
+  snapshots_->Cron();
+  aof_->Cron();
+  replication_->Cron();
   server_.TimeoutBlockedClients();
+  RedirectBlockedClients(server_);         // cluster mode: waiters on slots no longer served here
+  CloseIdleMigrateSockets(server_.now_ms);  // MIGRATE's cached connections idle for 10 s
   CloseIdleClients();
   if (server_.config.active_expire_enabled) ActiveExpire();
   FlushPending();
@@ -190,14 +242,18 @@ void App::ActiveExpire() {
 void App::OnSignal(uv_signal_t* signal, int signum) {
   App* app = static_cast<App*>(signal->data);
   Log(LogLevel::kWarning, "Received %s scheduling shutdown...", signum == SIGINT ? "SIGINT" : "SIGTERM");
+  if (app->stopping_) return;
+  // A failed final save keeps the server running (the reason is logged), as Redis does.
+  if (!app->snapshots_->PrepareForShutdown(false, false, false)) return;
   app->server_.shutdown_requested = true;
   app->BeginShutdown();
 }
 
 void App::BeginShutdown() {
   if (stopping_) return;
-  stopping_ = true;
-  Log(LogLevel::kWarning, "User requested shutdown...");
+  stopping_ = true;  // "User requested shutdown..." was logged by Snapshots::PrepareForShutdown
+  aof_->Shutdown();
+  replication_->Shutdown();
   std::vector<Connection*> all;
   for (auto& [id, connection] : connections_) all.push_back(connection);
   for (Connection* connection : all) connection->Close(false);

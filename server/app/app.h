@@ -10,6 +10,10 @@
 
 #include "server/app/server.h"
 #include "server/net/listener.h"
+#include "server/persistence/aof/aof.h"
+#include "server/persistence/child_process.h"
+#include "server/persistence/snapshots.h"
+#include "server/replication/replication.h"
 
 namespace slotd {
 
@@ -31,6 +35,8 @@ class App {
   void OnConnectionClosed(Connection* connection);
   void ScheduleFlush(Client& client);
   void RefreshClock();
+  // True while replies must wait: commands they answer are not in the AOF yet (written before sleeping).
+  bool HoldReplies() const { return aof_ != nullptr && aof_->HasPendingWrite(); }
 
  private:
   static void OnAccept(uv_stream_t* server, int status);
@@ -52,6 +58,10 @@ class App {
   uv_prepare_t before_sleep_;
   uv_signal_t sigterm_;
   uv_signal_t sigint_;
+  ChildProcess child_;      // BGSAVE / AOF rewrite / full-sync child (server_.child points here)
+  std::unique_ptr<Snapshots> snapshots_;  // server_.snapshots
+  std::unique_ptr<Aof> aof_;              // server_.aof
+  std::unique_ptr<Replication> replication_;  // server_.replication
   std::map<uint64_t, Connection*> connections_;
   std::unordered_set<Client*> pending_flush_;
   uint64_t next_client_id_ = 1;

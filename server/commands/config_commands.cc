@@ -49,6 +49,7 @@ void ConfigGet(CommandContext& ctx, ArgList args) {
       continue;
     }
     for (const OptionDef& def : table.all()) {
+      if (def.flags & kOptHidden) continue;
       if (GlobMatch(pattern, def.name, true)) add(def.name, def);
       if (!def.alias.empty() && GlobMatch(pattern, def.alias, true)) add(def.alias, def);
     }

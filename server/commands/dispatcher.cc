@@ -5,10 +5,14 @@
 #include <cstdio>
 
 #include "server/app/cycle_clock.h"
+#include "server/cluster_host/routing_glue.h"
 #include "server/commands/arg_parse.h"
 #include "server/commands/command_context.h"
 #include "server/commands/command_table.h"
 #include "server/commands/slowlog.h"
+#include "server/persistence/aof/aof.h"
+#include "server/persistence/snapshots.h"
+#include "server/replication/replication.h"
 #include "server/resp/errors.h"
 
 namespace slotd {
@@ -145,7 +149,8 @@ void Execute(Server& server, Client& client, const CommandSpec& spec, ArgList ar
   --server.execution_depth;
   if (server.on_propagate) {
     // A write that changed something propagates verbatim unless the handler said otherwise.
-    if (server.dirty != dirty_before && !ctx.propagation_overridden()) {
+    // Only an increase counts: SAVE, DEBUG RELOAD and SHUTDOWN reset the counter (Redis's call()).
+    if (server.dirty > dirty_before && !ctx.propagation_overridden()) {
       server.AlsoPropagate(client.db_index, args);
     }
     if (server.execution_depth == 0) server.FlushPropagation();
@@ -160,6 +165,7 @@ void Execute(Server& server, Client& client, const CommandSpec& spec, ArgList ar
 
 void Dispatch(Server& server, Client& client, ArgList args) {
   if (args.empty()) return;
+  AskingScope asking_scope(client);  // ASKING lasts one command (cluster mode)
   // The top-level spec (for container commands the parent) decides the context rules.
   const CommandSpec* top = nullptr;
   const CommandSpec* spec = ResolveCommand(server, client, args, &top);
@@ -178,6 +184,27 @@ void Dispatch(Server& server, Client& client, ArgList args) {
     FlagMultiError(client);
     return;
   }
+  // Cluster mode: keys served elsewhere are redirected (before queueing, like Redis).
+  if (server.cluster_view != nullptr && !RouteCommand(server, client, *spec, args)) return;
+  // MISCONF: writes (and PING) are refused while snapshots fail (stop-writes-on-bgsave-error).
+  if (std::string_view misconf = SnapshotWriteError(server, client, *spec); !misconf.empty()) {
+    client.reply.Error(misconf);
+    FlagMultiError(client);
+    return;
+  }
+  // MISCONF after a failed AOF write or fsync, until a write succeeds again.
+  if (server.aof != nullptr && server.aof->DeniesWrites() && !client.is_master &&
+      ((spec->flags & kCmdWrite) || spec->name == "ping")) {
+    client.reply.Error(server.aof->MisconfError());
+    FlagMultiError(client);
+    return;
+  }
+  // Replication: READONLY on a read-only replica, MASTERDOWN with stale data refused, NOREPLICAS.
+  if (std::string_view refusal = ReplicationRefusal(server, client, spec->flags); !refusal.empty()) {
+    client.reply.Error(refusal);
+    FlagMultiError(client);
+    return;
+  }
   if (client.in_pubsub_context() && !AllowedInPubSubContext(name)) {
     client.reply.Error(errors::PubSubContext(name));
     return;
@@ -192,7 +219,9 @@ void Dispatch(Server& server, Client& client, ArgList args) {
     client.reply.SimpleString("QUEUED");
     return;
   }
-  if (server.config.maxmemory > 0 && !server.EnforceMaxmemory() && (spec->flags & kCmdDenyOom)) {
+  // The master's stream is applied whatever our memory (replica-ignore-maxmemory).
+  if (server.config.maxmemory > 0 && !client.is_master && !server.EnforceMaxmemory() &&
+      (spec->flags & kCmdDenyOom)) {
     client.reply.Error(errors::kOom);
     return;
   }

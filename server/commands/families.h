@@ -16,5 +16,11 @@ void RegisterSetCommands(CommandTable& table);
 void RegisterZSetCommands(CommandTable& table);
 void RegisterPubSubCommands(CommandTable& table);
 void RegisterTransactionCommands(CommandTable& table);  // MULTI EXEC DISCARD WATCH UNWATCH
+void RegisterClusterCommands(CommandTable& table);      // CLUSTER ASKING READONLY READWRITE
+void RegisterMigrateCommand(CommandTable& table);       // MIGRATE
+void RegisterPersistenceCommands(CommandTable& table);  // SAVE BGSAVE LASTSAVE
+void RegisterAofCommands(CommandTable& table);          // BGREWRITEAOF
+void RegisterDumpCommands(CommandTable& table);         // DUMP RESTORE RESTORE-ASKING
+void RegisterReplicationCommands(CommandTable& table);  // REPLICAOF SLAVEOF REPLCONF PSYNC SYNC WAIT ROLE
 
 }  // namespace slotd

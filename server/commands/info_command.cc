@@ -14,6 +14,10 @@
 #include "server/commands/command_context.h"
 #include "server/commands/command_table.h"
 #include "server/commands/server_family.h"
+#include "server/persistence/aof/aof.h"
+#include "server/persistence/child_process.h"
+#include "server/persistence/snapshots.h"
+#include "server/replication/replication.h"
 
 namespace slotd {
 
@@ -59,6 +63,8 @@ class InfoWriter {
   void Zeros(std::initializer_list<std::string_view> keys) {
     for (std::string_view key : keys) Field(key, "0");
   }
+  // Preformatted "key:value\r\n" lines from a subsystem.
+  void Raw(std::string_view lines) { text_.append(lines); }
   const std::string& text() const { return text_; }
 
  private:
@@ -193,18 +199,33 @@ void MemorySection(const Server& server, InfoWriter& w) {
   w.Zeros({"active_defrag_running", "lazyfree_pending_objects", "lazyfreed_objects"});
 }
 
+// The rdb_* lines (persistence/snapshots.h); without the subsystem (in-process tests) the idle values.
+void RdbFields(const Server& server, InfoWriter& w) {
+  const Snapshots* s = server.snapshots;
+  w.Field("rdb_changes_since_last_save", server.dirty);
+  w.Field("rdb_bgsave_in_progress", s != nullptr && s->background_save_in_progress() ? "1" : "0");
+  w.Field("rdb_last_save_time", s != nullptr ? s->last_save_time() : server.start_time_ms / 1000);
+  w.Field("rdb_last_bgsave_status", s == nullptr || s->last_bgsave_ok() ? "ok" : "err");
+  w.Field("rdb_last_bgsave_time_sec", s != nullptr ? s->last_bgsave_time_sec() : -1);
+  w.Field("rdb_current_bgsave_time_sec", s != nullptr ? s->current_bgsave_time_sec() : -1);
+  w.Field("rdb_saves", s != nullptr ? s->rdb_saves() : 0);
+  w.Field("rdb_last_cow_size", s != nullptr ? s->last_cow_size() : 0);
+  w.Field("rdb_last_load_keys_expired", s != nullptr ? s->last_load_keys_expired() : 0);
+  w.Field("rdb_last_load_keys_loaded", s != nullptr ? s->last_load_keys_loaded() : 0);
+}
+
 void PersistenceSection(const Server& server, InfoWriter& w) {
   w.Section("Persistence");
   w.Zeros({"loading", "async_loading", "current_cow_peak", "current_cow_size", "current_cow_size_age"});
   w.Field("current_fork_perc", "0.00");
   w.Zeros({"current_save_keys_processed", "current_save_keys_total"});
-  w.Field("rdb_changes_since_last_save", server.dirty);
-  w.Field("rdb_bgsave_in_progress", "0");
-  w.Field("rdb_last_save_time", server.start_time_ms / 1000);  // start-up counts as saved, as in Redis
-  w.Field("rdb_last_bgsave_status", "ok");
-  w.Field("rdb_last_bgsave_time_sec", "-1");
-  w.Field("rdb_current_bgsave_time_sec", "-1");
-  w.Zeros({"rdb_saves", "rdb_last_cow_size", "rdb_last_load_keys_expired", "rdb_last_load_keys_loaded"});
+  RdbFields(server, w);
+  if (server.aof != nullptr) {  // the aof_* lines (persistence/aof/aof.h)
+    std::string fields;
+    server.aof->AppendInfoFields(fields);
+    w.Raw(fields);
+    return;
+  }
   w.Field("aof_enabled", server.config.appendonly ? "1" : "0");
   w.Zeros({"aof_rewrite_in_progress", "aof_rewrite_scheduled"});
   w.Field("aof_last_rewrite_time_sec", "-1");
@@ -230,13 +251,17 @@ void StatsSection(const Server& server, InfoWriter& w) {
   w.Field("instantaneous_ops_per_sec", "0");
   w.Field("total_net_input_bytes", s.total_net_input_bytes);
   w.Field("total_net_output_bytes", s.total_net_output_bytes);
-  w.Zeros({"total_net_repl_input_bytes", "total_net_repl_output_bytes"});
+  const Replication* repl = server.replication;
+  w.Field("total_net_repl_input_bytes", repl != nullptr ? repl->repl_input_bytes() : 0);
+  w.Field("total_net_repl_output_bytes", repl != nullptr ? repl->repl_output_bytes() : 0);
   for (std::string_view key : {"instantaneous_input_kbps", "instantaneous_output_kbps",
                                "instantaneous_input_repl_kbps", "instantaneous_output_repl_kbps"}) {
     w.Field(key, "0.00");
   }
   w.Field("rejected_connections", s.rejected_connections);
-  w.Zeros({"sync_full", "sync_partial_ok", "sync_partial_err"});
+  w.Field("sync_full", repl != nullptr ? repl->sync_full() : 0);
+  w.Field("sync_partial_ok", repl != nullptr ? repl->sync_partial_ok() : 0);
+  w.Field("sync_partial_err", repl != nullptr ? repl->sync_partial_err() : 0);
   w.Field("expired_keys", s.expired_keys);
   w.Field("expired_stale_perc", "0.00");
   w.Zeros({"expired_time_cap_reached_count", "expire_cycle_cpu_milliseconds"});
@@ -247,7 +272,9 @@ void StatsSection(const Server& server, InfoWriter& w) {
   w.Field("pubsub_channels", static_cast<uint64_t>(server.pubsub.Channels("", false).size()));
   w.Field("pubsub_patterns", static_cast<uint64_t>(server.pubsub.NumPat()));
   w.Field("pubsubshard_channels", static_cast<uint64_t>(server.pubsub.Channels("", true).size()));
-  w.Zeros({"latest_fork_usec", "total_forks", "migrate_cached_sockets", "slave_expires_tracked_keys",
+  w.Field("latest_fork_usec", server.child != nullptr ? server.child->latest_fork_usec() : 0);
+  w.Field("total_forks", server.child != nullptr ? server.child->total_forks() : 0);
+  w.Zeros({"migrate_cached_sockets", "slave_expires_tracked_keys",
            "active_defrag_hits", "active_defrag_misses", "active_defrag_key_hits", "active_defrag_key_misses",
            "total_active_defrag_time", "current_active_defrag_time", "tracking_total_keys",
            "tracking_total_items", "tracking_total_prefixes"});
@@ -258,34 +285,12 @@ void StatsSection(const Server& server, InfoWriter& w) {
            "reply_buffer_expands"});
 }
 
-// Field order from Redis 7.0 (reference/PROTOCOLS.md 6.5). A replica reports its master as unreachable
-// until replication exists.
+// Field order from Redis 7.0 (reference/PROTOCOLS.md 6.5), from server/replication.
 void ReplicationSection(const Server& server, InfoWriter& w) {
-  const Config& config = server.config;
-  bool replica = !config.replicaof_host.empty();
   w.Section("Replication");
-  w.Field("role", replica ? "slave" : "master");
-  if (replica) {
-    w.Field("master_host", config.replicaof_host);
-    w.Field("master_port", config.replicaof_port);
-    w.Field("master_link_status", "down");
-    w.Field("master_last_io_seconds_ago", "-1");
-    w.Field("master_sync_in_progress", "0");
-    w.Zeros({"slave_read_repl_offset", "slave_repl_offset"});
-    w.Field("master_link_down_since_seconds", "-1");
-    w.Field("slave_priority", config.replica_priority);
-    w.Field("slave_read_only", config.replica_read_only ? "1" : "0");
-    w.Field("replica_announced", "1");
-  }
-  w.Field("connected_slaves", "0");
-  w.Field("master_failover_state", "no-failover");
-  w.Field("master_replid", server.run_id);
-  w.Field("master_replid2", std::string(40, '0'));
-  w.Field("master_repl_offset", "0");
-  w.Field("second_repl_offset", "-1");
-  w.Field("repl_backlog_active", "0");
-  w.Field("repl_backlog_size", config.repl_backlog_size);
-  w.Zeros({"repl_backlog_first_byte_offset", "repl_backlog_histlen"});
+  InfoFields fields;
+  AppendReplicationInfo(server, &fields);
+  for (const auto& [key, value] : fields) w.Field(key, value);
 }
 
 std::string Seconds(const timeval& tv) {

@@ -15,6 +15,12 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterZSetCommands(table);
   RegisterPubSubCommands(table);
   RegisterTransactionCommands(table);
+  RegisterClusterCommands(table);
+  RegisterMigrateCommand(table);
+  RegisterPersistenceCommands(table);
+  RegisterAofCommands(table);
+  RegisterDumpCommands(table);
+  RegisterReplicationCommands(table);
 }
 
 }  // namespace slotd

@@ -1,4 +1,4 @@
-// Server commands: DBSIZE FLUSHDB FLUSHALL TIME SHUTDOWN LASTSAVE MONITOR ROLE LOLWUT MEMORY, plus the
+// Server commands: DBSIZE FLUSHDB FLUSHALL TIME SHUTDOWN MONITOR LOLWUT MEMORY, plus the
 // registration of INFO, COMMAND, DEBUG, SLOWLOG and LATENCY, which live in their own files.
 // Replies follow Redis 7.0 (db.c, server.c, object.c memoryCommand).
 #include <malloc.h>
@@ -11,6 +11,7 @@
 #include "server/commands/command_table.h"
 #include "server/commands/families.h"
 #include "server/commands/server_family.h"
+#include "server/persistence/snapshots.h"
 #include "server/resp/errors.h"
 
 namespace slotd {
@@ -73,6 +74,7 @@ void FlushDb(CommandContext& ctx, ArgList args) {
 void FlushAll(CommandContext& ctx, ArgList args) {
   if (!FlushModeOk(ctx, args)) return;
   for (size_t i = 0; i < ctx.server().dbs.size(); ++i) FlushDatabase(ctx.server(), static_cast<int>(i));
+  if (ctx.server().snapshots != nullptr) ctx.server().snapshots->OnFlushAll();  // as 7.0: save the empty set
   ctx.Propagate(args);  // propagated even when every db was already empty
   ctx.reply().Ok();
 }
@@ -116,12 +118,15 @@ void Shutdown(CommandContext& ctx, ArgList args) {
     ctx.reply().Error(errors::kNoShutdownInProgress);
     return;
   }
+  // Saving (or failing to) happens here so that a failed save can be answered (Redis's finishShutdown).
+  Snapshots* snapshots = ctx.server().snapshots;
+  if (snapshots != nullptr && !snapshots->PrepareForShutdown(options.save, options.nosave, options.force)) {
+    ctx.reply().Error(errors::kShutdownFailed);
+    return;
+  }
   ctx.server().shutdown_options = options;
   ctx.server().shutdown_requested = true;
 }
-
-// Redis counts the data set as saved at start-up, so LASTSAVE starts at the start time.
-void LastSave(CommandContext& ctx, ArgList) { ctx.reply().Integer(ctx.server().start_time_ms / 1000); }
 
 void Monitor(CommandContext& ctx, ArgList) {
   Client& client = ctx.client();
@@ -133,24 +138,6 @@ void Monitor(CommandContext& ctx, ArgList) {
   client.is_monitor = true;
   ctx.server().monitors.push_back(&client);
   ctx.reply().Ok();
-}
-
-void Role(CommandContext& ctx, ArgList) {
-  resp::ReplyBuilder& reply = ctx.reply();
-  const Config& config = ctx.config();
-  if (config.replicaof_host.empty()) {
-    reply.ArrayHeader(3);
-    reply.Bulk("master");
-    reply.Integer(0);
-    reply.EmptyArray();
-  } else {  // no replication link yet: the state a replica has before it connects
-    reply.ArrayHeader(5);
-    reply.Bulk("slave");
-    reply.Bulk(config.replicaof_host);
-    reply.Integer(config.replicaof_port);
-    reply.Bulk("connect");
-    reply.Integer(-1);
-  }
 }
 
 // LOLWUT [VERSION v]: the version line Redis 7.0 prints for its own version (no art).
@@ -323,13 +310,8 @@ void RegisterServerCommands(CommandTable& table) {
                       "Synchronously save the dataset to disk and then shut down the server", "1.0.0",
                       "O(N) when saving, where N is the total number of keys in all databases when saving "
                       "data, otherwise O(1)"));
-  table.Register(Spec("lastsave", 1, kCmdLoading | kCmdStale | kCmdFast, LastSave, "@admin @fast @dangerous",
-                      "Get the UNIX time stamp of the last successful save to disk", "1.0.0", "O(1)"));
   table.Register(Spec("monitor", 1, kAdmin, Monitor, "@admin @slow @dangerous",
                       "Listen for all requests received by the server in real time", "1.0.0", ""));
-  table.Register(Spec("role", 1, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdSentinel, Role,
-                      "@admin @fast @dangerous", "Return the role of the instance in the context of replication",
-                      "2.8.12", "O(1)"));
   table.Register(Spec("lolwut", -1, kCmdReadOnly | kCmdFast, Lolwut, "@read @fast",
                       "Display some computer art and the Redis version", "5.0.0", ""));
   RegisterMemoryCommand(table);

@@ -19,6 +19,12 @@ inline constexpr std::string_view kOutOfRange = "value is out of range";
 inline constexpr std::string_view kMustBePositive = "value is out of range, must be positive";
 inline constexpr std::string_view kInvalidExpireTime = "invalid expire time in '%s' command";  // use InvalidExpireTime()
 inline constexpr std::string_view kBusyKey = "-BUSYKEY Target key name already exists.";
+// DUMP / RESTORE (dump_commands.cc).
+inline constexpr std::string_view kDumpPayloadInvalid = "DUMP payload version or checksum are wrong";
+inline constexpr std::string_view kBadDataFormat = "Bad data format";
+inline constexpr std::string_view kInvalidTtl = "Invalid TTL value, must be >= 0";
+inline constexpr std::string_view kInvalidIdletime = "Invalid IDLETIME value, must be >= 0";
+inline constexpr std::string_view kInvalidFreq = "Invalid FREQ value, must be >= 0 and <= 255";
 inline constexpr std::string_view kTimeoutNotFloat = "timeout is not a float or out of range";
 inline constexpr std::string_view kTimeoutNegative = "timeout is negative";
 inline constexpr std::string_view kNanOrInfinity = "increment would produce NaN or Infinity";
@@ -181,6 +187,44 @@ inline constexpr std::string_view kDebugNotAllowed =
     "server.";
 inline constexpr std::string_view kSlowlogCount = "count should be greater than or equal to -1";
 inline constexpr std::string_view kMonitorDenyBlocking = "MONITOR isn't allowed for DENY BLOCKING client";
+
+// Persistence (commands/persistence_commands.cc, persistence/snapshots.cc).
+inline constexpr std::string_view kBgsaveInProgress = "Background save already in progress";
+inline constexpr std::string_view kBgsaveOtherChild =
+    "Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to "
+    "schedule a BGSAVE whenever possible.";
+inline constexpr std::string_view kAofRewriteInProgress = "Background append only file rewriting already in progress";
+inline constexpr std::string_view kAofRewriteFailed =
+    "Can't execute an AOF background rewriting. Please check the server logs for more information.";
+inline constexpr std::string_view kAofTurnOnFailed = "Unable to turn on AOF. Check server logs.";
+inline constexpr std::string_view kBareErr = "-ERR";  // Redis's shared.err: a failed SAVE/BGSAVE
+inline constexpr std::string_view kShutdownFailed = "Errors trying to SHUTDOWN. Check logs.";
+inline constexpr std::string_view kDebugReloadFailed = "Error trying to load the RDB dump";
+inline constexpr std::string_view kDebugReloadOptions = "DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.";
+inline constexpr std::string_view kMisconfRdb =
+    "-MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. "
+    "Commands that may modify the data set are disabled, because this instance is configured to report "
+    "errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the "
+    "Redis logs for details about the RDB error.";
+
+// Cluster routing and key-slot commands (cluster_host/routing_glue.cc, commands/cluster_commands.cc).
+inline constexpr std::string_view kClusterTryAgain = "-TRYAGAIN Multiple keys request during rehashing of slot";
+inline constexpr std::string_view kClusterCrossSlot = "-CROSSSLOT Keys in request don't hash to the same slot";
+inline constexpr std::string_view kClusterDown = "-CLUSTERDOWN The cluster is down";
+inline constexpr std::string_view kClusterDownReadOnly =
+    "-CLUSTERDOWN The cluster is down and only accepts read commands";
+inline constexpr std::string_view kClusterDownUnbound = "-CLUSTERDOWN Hash slot not served";
+inline constexpr std::string_view kClusterDisabled = "This instance has cluster support disabled";
+inline constexpr std::string_view kInvalidSlot = "Invalid slot";
+inline constexpr std::string_view kInvalidSlotOrKeyCount = "Invalid slot or number of keys";
+
+// MIGRATE (commands/migrate_command.cc).
+inline constexpr std::string_view kMigrateKeysNeedsEmptyKey =
+    "When using MIGRATE KEYS option, the key argument must be set to the empty string";
+inline constexpr std::string_view kMigrateConnectError = "-IOERR error or timeout connecting to the client";
+inline constexpr std::string_view kMigrateWriteError = "-IOERR error or timeout writing to target instance";
+inline constexpr std::string_view kMigrateReadError = "-IOERR error or timeout reading to target instance";
+inline constexpr std::string_view kMigrateTargetErrorPrefix = "Target instance replied with error: ";
 
 // "Syntax error in HELLO option 'foo'"
 std::string HelloSyntaxError(std::string_view option);
