@@ -54,6 +54,15 @@ class SlotBitmap {
     std::vector<std::pair<int, int>> out;
     int start = -1;
     for (int s = 0; s <= kClusterSlots; ++s) {
+      // Whole bytes that neither start nor end a run are skipped (nodes.conf saves call this
+      // for every node).
+      if ((s & 7) == 0 && s < kClusterSlots) {
+        const uint8_t byte = bytes_[s >> 3];
+        if ((byte == 0 && start < 0) || (byte == 0xff && start >= 0)) {
+          s += 7;
+          continue;
+        }
+      }
       const bool on = s < kClusterSlots && Test(s);
       if (on && start < 0) start = s;
       if (!on && start >= 0) {
