@@ -50,7 +50,9 @@ TEST(SlotctlSplitSlots, RangesAreContiguousAndEvenForManyMasters) {
     int smallest = 16384;
     int largest = 0;
     for (size_t i = 0; i < ranges.size(); ++i) {
-      if (i > 0) EXPECT_EQ(ranges[i].first, ranges[i - 1].last + 1);
+      if (i > 0) {
+        EXPECT_EQ(ranges[i].first, ranges[i - 1].last + 1);
+      }
       smallest = std::min(smallest, ranges[i].Count());
       largest = std::max(largest, ranges[i].Count());
     }
