@@ -58,6 +58,7 @@ class Client {
   bool is_monitor = false;
   bool is_replica = false;
   bool is_master = false;  // the link to our master (replication issue)
+  int64_t woff = 0;  // replication offset right after this client's last propagated write (WAIT)
   // Cluster mode (server/cluster_host/routing_glue.h): READONLY is sticky until READWRITE/RESET; ASKING
   // lasts for the next command (or the whole MULTI ... EXEC), asking_set_now marks the ASKING call itself.
   bool cluster_readonly = false;

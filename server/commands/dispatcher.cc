@@ -142,6 +142,8 @@ void Execute(Server& server, Client& client, const CommandSpec& spec, ArgList ar
   CommandContext ctx(server, client, spec, args);
   ctx.set_in_exec(in_exec);
   uint64_t dirty_before = server.dirty;
+  int64_t repl_before =
+      server.replication != nullptr ? server.replication->master_repl_offset() : 0;
   ++server.execution_depth;
   int64_t start = CycleNow();
   spec.handler(ctx, args);
@@ -154,6 +156,9 @@ void Execute(Server& server, Client& client, const CommandSpec& spec, ArgList ar
       server.AlsoPropagate(client.db_index, args);
     }
     if (server.execution_depth == 0) server.FlushPropagation();
+    // WAIT waits for the stream up to this client's last write (Redis's c->woff).
+    if (server.replication != nullptr && server.replication->master_repl_offset() != repl_before)
+      client.woff = server.replication->master_repl_offset();
   }
   ++server.stats.total_commands_processed;
   ++client.commands_processed;

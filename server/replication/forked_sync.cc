@@ -4,6 +4,7 @@
 // replicas join one child.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -19,7 +20,34 @@ struct Replication::ForkedSync::Reader {
   uv_pipe_t pipe;
   Replication* owner;
   char buf[64 * 1024];
+  void StartReads();
 };
+
+namespace {
+
+// The relay stops reading the child's pipe while a replica has this much unsent output, so a big
+// data set waits in the pipe (the child blocks) instead of tripping the output-buffer limit.
+constexpr size_t kRelayOutputBound = 16 * 1024 * 1024;
+
+}  // namespace
+
+void Replication::ForkedSync::Reader::StartReads() {
+  uv_read_start(
+      reinterpret_cast<uv_stream_t*>(&pipe),
+      [](uv_handle_t* h, size_t, uv_buf_t* buf) {
+        auto* r = static_cast<ForkedSync::Reader*>(h->data);
+        *buf = uv_buf_init(r->buf, sizeof(r->buf));
+      },
+      [](uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
+        auto* r = static_cast<ForkedSync::Reader*>(s->data);
+        if (r->owner == nullptr || nread == 0) return;
+        if (nread < 0) {
+          r->owner->OnForkedSyncData({}, true);
+          return;
+        }
+        r->owner->OnForkedSyncData(std::string_view(buf->base, static_cast<size_t>(nread)), false);
+      });
+}
 
 Replication::ForkedSync::~ForkedSync() { CloseReader(); }
 
@@ -67,21 +95,7 @@ bool Replication::StartForkedSync() {
   uv_pipe_init(loop_, &reader->pipe, 0);
   uv_pipe_open(&reader->pipe, fds[0]);
   forked_sync_->reader = reader;
-  uv_read_start(
-      reinterpret_cast<uv_stream_t*>(&reader->pipe),
-      [](uv_handle_t* h, size_t, uv_buf_t* buf) {
-        auto* r = static_cast<ForkedSync::Reader*>(h->data);
-        *buf = uv_buf_init(r->buf, sizeof(r->buf));
-      },
-      [](uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
-        auto* r = static_cast<ForkedSync::Reader*>(s->data);
-        if (r->owner == nullptr || nread == 0) return;
-        if (nread < 0) {
-          r->owner->OnForkedSyncData({}, true);
-          return;
-        }
-        r->owner->OnForkedSyncData(std::string_view(buf->base, static_cast<size_t>(nread)), false);
-      });
+  reader->StartReads();
   Log(LogLevel::kNotice, "Starting BGSAVE for SYNC with target: replicas sockets");
   Log(LogLevel::kNotice, "Background RDB transfer started by pid %d",
       static_cast<int>(server_.child->pid()));
@@ -103,8 +117,10 @@ void Replication::OnForkedSyncData(std::string_view chunk, bool eof) {
   ForkedSync& sync = *forked_sync_;
   if (!chunk.empty()) {
     for (auto& entry : entries_) {
-      if (entry->state == ReplicaState::kSendBulk) WriteToReplica(*entry, chunk);
+      if (entry->state == ReplicaState::kSendBulk && !entry->disk_sync)
+        WriteToReplica(*entry, chunk);
     }
+    PauseOrResumeForkedSyncReads();
   }
   if (eof && !sync.eof) {
     sync.eof = true;
@@ -113,7 +129,7 @@ void Replication::OnForkedSyncData(std::string_view chunk, bool eof) {
   if (!sync.eof || !sync.child_done) return;
   int up = 0;
   for (auto& entry : entries_) {
-    if (entry->state != ReplicaState::kSendBulk) continue;
+    if (entry->state != ReplicaState::kSendBulk || entry->disk_sync) continue;
     if (sync.child_ok) {
       WriteToReplica(*entry, sync.mark);
       PutOnline(*entry);
@@ -133,6 +149,24 @@ void Replication::OnForkedSyncData(std::string_view chunk, bool eof) {
   MaybeStartDelayedSync();
 }
 
+// Backpressure for the relay: called after each chunk and before the loop sleeps.
+void Replication::PauseOrResumeForkedSyncReads() {
+  if (forked_sync_ == nullptr || forked_sync_->reader == nullptr) return;
+  size_t most = 0;
+  for (auto& entry : entries_) {
+    if (entry->state == ReplicaState::kSendBulk && !entry->disk_sync)
+      most = std::max(most, entry->client->output.size());
+  }
+  bool over = most >= kRelayOutputBound;
+  if (over == forked_sync_->paused) return;
+  forked_sync_->paused = over;
+  if (over) {
+    uv_read_stop(reinterpret_cast<uv_stream_t*>(&forked_sync_->reader->pipe));
+  } else {
+    forked_sync_->reader->StartReads();
+  }
+}
+
 void Replication::MaybeStartDelayedSync() {
   if (forked_sync_ != nullptr) return;
   const Config& config = server_.config;
@@ -140,9 +174,12 @@ void Replication::MaybeStartDelayedSync() {
   int eof_waiting = 0;
   for (auto& entry : entries_) {
     if (entry->state != ReplicaState::kWaitBgsave || entry->fullresync_sent) continue;
-    if (!config.repl_diskless_sync || entry->old_sync || !entry->capa_eof ||
-        server_.child == nullptr) {
+    if (server_.child == nullptr || server_.snapshots == nullptr) {
       SendSnapshotInProcess(*entry);
+      continue;
+    }
+    if (!WantsDiskless(*entry)) {
+      StartDiskSync(*entry);
       continue;
     }
     ++eof_waiting;

@@ -134,10 +134,12 @@ bool Replication::TryPartialResync(ReplicaEntry& entry, std::string_view replid,
 
 void Replication::StartFullResync(ReplicaEntry& entry) {
   entry.attach_ms = server_.now_ms;
-  bool diskless = server_.config.repl_diskless_sync && entry.capa_eof && !entry.old_sync &&
-                  server_.child != nullptr;
-  if (!diskless) {
+  if (server_.child == nullptr || server_.snapshots == nullptr) {  // no fork (in-process tests)
     SendSnapshotInProcess(entry);
+    return;
+  }
+  if (!WantsDiskless(entry)) {
+    StartDiskSync(entry);  // when it has to wait, the cron retries
     return;
   }
   // A running transfer cannot take more replicas: they join the next child when it ends.
@@ -238,7 +240,7 @@ int Replication::CountAcked(int64_t offset) const {
 }
 
 void Replication::Wait(Client& client, int64_t numreplicas, int64_t timeout_ms, bool in_exec) {
-  int64_t target = master_repl_offset_;
+  int64_t target = client.woff;  // the offset right after this client's last write
   int acked = CountAcked(target);
   if (in_exec || acked >= numreplicas) {
     client.reply.Integer(acked);

@@ -165,6 +165,9 @@ void Replication::Cron() {
 }
 
 void Replication::BeforeSleep() {
+  // Sockets drained since the last turn take more of the snapshot.
+  if (forked_sync_ != nullptr) PauseOrResumeForkedSyncReads();
+  StreamRdbFiles();
   if (!getack_requested_) return;
   getack_requested_ = false;
   if (is_replica()) return;

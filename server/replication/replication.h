@@ -109,6 +109,10 @@ class Replication {
     int64_t attach_ms = 0;         // when it asked for a full sync (repl-diskless-sync-delay)
     bool fullresync_sent = false;  // +FULLRESYNC written: newlines keep it alive until the payload
     std::string pending;           // stream bytes produced after the snapshot point, before online
+    bool disk_sync = false;        // served by the BGSAVE to the rdb file (repl-diskless-sync no)
+    int rdb_fd = -1;               // that file, while its bytes are streamed to the replica
+    int64_t rdb_left = 0;          // bytes of it still to send
+    ~ReplicaEntry();
   };
   struct Waiter {
     Client* client;
@@ -136,6 +140,13 @@ class Replication {
   void SendSnapshotInProcess(ReplicaEntry& entry);
   bool StartForkedSync();
   void OnForkedSyncData(std::string_view chunk, bool eof);
+  void PauseOrResumeForkedSyncReads();
+  // Disk-target full sync (disk_sync.cc): BGSAVE, then the file streamed as the sockets drain.
+  bool WantsDiskless(const ReplicaEntry& entry) const;
+  bool StartDiskSync(ReplicaEntry& entry);
+  void OnDiskSyncSaved(bool ok);
+  void StreamRdbFiles();
+  void CloseClients(const std::vector<Client*>& clients);
   void PutOnline(ReplicaEntry& entry);
   void WriteToReplica(ReplicaEntry& entry, std::string_view bytes);
   void DisconnectReplicas();
@@ -186,10 +197,14 @@ class Replication {
     bool child_done = false;
     bool child_ok = true;
     bool eof = false;
+    bool paused = false;  // pipe reads stopped: a replica's output is over the bound
     ~ForkedSync();
     void CloseReader();
   };
   std::unique_ptr<ForkedSync> forked_sync_;
+  // A BGSAVE for replication in progress and the offset its snapshot was taken at.
+  bool disk_sync_running_ = false;
+  int64_t disk_sync_offset_ = 0;
 
   // replica side
   ReplState state_ = ReplState::kNone;

@@ -4,6 +4,8 @@
 // refusal.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <chrono>
 #include <map>
 #include <memory>
@@ -250,6 +252,73 @@ TEST_F(Replication, WaitReturnsOnceReplicasAcknowledge) {
   auto start = std::chrono::steady_clock::now();
   EXPECT_EQ(client.Call({"WAIT", "3", "300"}), ":2\r\n");  // only two exist: times out
   EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(250));
+}
+
+TEST_F(Replication, DiskSyncSavesInTheBackgroundAndStreamsTheFile) {
+  // 1000 keys at 2 ms each: the BGSAVE for the sync takes about 2 s.
+  Node& master = Start({"--repl-diskless-sync", "no", "--rdb-key-save-delay", "2000"});
+  std::vector<std::string> mset = {"MSET"};
+  for (int i = 0; i < 1000; ++i) {
+    mset.push_back("key:" + std::to_string(i));
+    mset.push_back(std::string(100, static_cast<char>('a' + i % 26)));
+  }
+  RawClient client(master.port);
+  ASSERT_EQ(client.Call(mset), "+OK\r\n");
+  Node& r1 = StartReplicaOf(master);
+  Node& r2 = StartReplicaOf(master);  // arrives while the save runs: attaches to it
+  ASSERT_TRUE(
+      WaitFor([&] { return Info(master, "persistence")["rdb_bgsave_in_progress"] == "1"; }));
+  // The save runs in a child: the master keeps answering meanwhile.
+  for (int i = 0; i < 5; ++i) {
+    auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(client.Call({"SET", "during", std::to_string(i)}), "+OK\r\n");
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(300));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(Info(master, "persistence")["rdb_bgsave_in_progress"], "1");
+  ASSERT_TRUE(WaitInSync(master, r1, 20000)) << master.process->ReadLog();
+  ASSERT_TRUE(WaitInSync(master, r2, 20000)) << master.process->ReadLog();
+  for (Node* replica : {&r1, &r2}) {
+    EXPECT_EQ(Call(*replica, {"DBSIZE"}), ":1001\r\n");
+    EXPECT_EQ(Call(*replica, {"GET", "during"}), "$1\r\n4\r\n");
+    EXPECT_EQ(Call(*replica, {"GET", "key:27"}), "$100\r\n" + std::string(100, 'b') + "\r\n");
+  }
+  std::string log = master.process->ReadLog();
+  EXPECT_NE(log.find("Starting BGSAVE for SYNC with target: disk"), std::string::npos) << log;
+  EXPECT_NE(log.find("Waiting for end of BGSAVE for SYNC"), std::string::npos) << log;
+  EXPECT_EQ(Info(master, "stats")["sync_full"], "2");
+  // The stream continues after the sync.
+  client.Call({"SET", "after", "yes"});
+  ASSERT_TRUE(WaitInSync(master, r2));
+  EXPECT_EQ(Call(r2, {"GET", "after"}), "$3\r\nyes\r\n");
+}
+
+TEST_F(Replication, DisklessRelayWaitsForASlowReplicaInsteadOfOverflowingItsBuffer) {
+  // A 60 MB snapshot, a 32 MB output limit for replicas, and a replica that stops reading: the
+  // relay must leave the rest in the child's pipe rather than buffer it all.
+  Node& master = Start({"--rdbcompression", "no", "--rdb-key-save-delay", "1000",
+                        "--client-output-buffer-limit", "replica 32mb 0 0"});
+  RawClient client(master.port);
+  for (int batch = 0; batch < 60; ++batch) {
+    std::vector<std::string> mset = {"MSET"};
+    for (int i = 0; i < 10; ++i) {
+      mset.push_back("big:" + std::to_string(batch * 10 + i));
+      mset.push_back(std::string(100 * 1024, static_cast<char>('a' + i)));
+    }
+    ASSERT_EQ(client.Call(mset), "+OK\r\n");
+  }
+  Node& replica = StartReplicaOf(master);
+  ASSERT_TRUE(WaitFor([&] {
+    return Info(master, "replication")["slave0"].find("state=send_bulk") != std::string::npos;
+  }));
+  ASSERT_EQ(kill(replica.process->pid(), SIGSTOP), 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the save would be done by now
+  std::string slave0 = Info(master, "replication")["slave0"];
+  ASSERT_EQ(kill(replica.process->pid(), SIGCONT), 0);
+  EXPECT_NE(slave0.find("state=send_bulk"), std::string::npos) << slave0;
+  ASSERT_TRUE(WaitInSync(master, replica, 20000)) << master.process->ReadLog();
+  EXPECT_EQ(Call(replica, {"DBSIZE"}), ":600\r\n");
+  EXPECT_EQ(Info(master, "stats")["sync_full"], "1");
 }
 
 TEST_F(Replication, MinReplicasToWriteRefusesWritesWhenReplicasAreGone) {

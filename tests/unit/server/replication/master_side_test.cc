@@ -85,6 +85,28 @@ TEST_F(MasterSide, AcksAreNotAnsweredAndWaitCountsThem) {
   EXPECT_EQ(h_.TakeOutput(h_.client()), test::Int(1));
 }
 
+TEST_F(MasterSide, WaitWaitsForTheCallersLastWriteNotTheCurrentOffset) {
+  Client& replica = h_.NewClient();
+  Attach(replica, "?", "-1");
+  Client& other = h_.NewClient();
+  h_.Run({"SET", "mine", "1"});
+  int64_t after_mine = repl_.master_repl_offset();
+  h_.RunAs(other, {"SET", "theirs", "2"});  // moves the master's offset past our write
+  ASSERT_GT(repl_.master_repl_offset(), after_mine);
+  h_.TakeOutput(replica);
+  EXPECT_EQ(h_.RunAs(replica, {"REPLCONF", "ACK", std::to_string(after_mine)}), "");
+  // Our write is acknowledged: no wait, although the stream has moved on.
+  EXPECT_EQ(h_.Run({"WAIT", "1", "0"}), test::Int(1));
+  // The other client's write is not yet: it blocks until the replica acknowledges it.
+  EXPECT_EQ(h_.RunAs(other, {"WAIT", "1", "0"}), "");
+  EXPECT_EQ(h_.RunAs(replica, {"REPLCONF", "ACK", std::to_string(repl_.master_repl_offset())}),
+            "");
+  EXPECT_EQ(h_.TakeOutput(other), test::Int(1));
+  // A client that never wrote waits for nothing.
+  Client& reader = h_.NewClient();
+  EXPECT_EQ(h_.RunAs(reader, {"WAIT", "1", "0"}), test::Int(1));
+}
+
 TEST_F(MasterSide, RoleListsOnlineReplicasWithTheirAcks) {
   Client& replica = h_.NewClient();
   Attach(replica, "?", "-1");
