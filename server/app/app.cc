@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "server/app/crash_report.h"
+#include "server/cluster_host/cluster_host_start.h"
 #include "server/cluster_host/routing_glue.h"
 #include "server/commands/dispatcher.h"
 #include "server/commands/migrate_socket.h"
@@ -67,6 +68,7 @@ App::App(Config config, std::string config_file) : server_(std::move(config)) {
 }
 
 App::~App() {
+  DeleteClusterHost(cluster_host_);
   uv_loop_close(&loop_);
 }
 
@@ -86,6 +88,11 @@ int App::Run() {
   if (chdir(cfg.dir.c_str()) != 0) {
     Log(LogLevel::kWarning, "Can't chdir to '%s': %s", cfg.dir.c_str(), std::strerror(errno));
     return 1;
+  }
+  // nodes.conf (in `dir`) and the cluster bus come before the data set, as in Redis's initServer.
+  if (cfg.cluster_enabled) {
+    cluster_host_ = StartClusterHost(server_, &loop_);
+    if (cluster_host_ == nullptr) return 1;
   }
   // A corrupt or truncated dump.rdb stops the start-up, and the file is left as it was.
   if (!cfg.appendonly) {
@@ -254,6 +261,7 @@ void App::BeginShutdown() {
   stopping_ = true;  // "User requested shutdown..." was logged by Snapshots::PrepareForShutdown
   aof_->Shutdown();
   replication_->Shutdown();
+  ShutdownClusterHost(cluster_host_);
   std::vector<Connection*> all;
   for (auto& [id, connection] : connections_) all.push_back(connection);
   for (Connection* connection : all) connection->Close(false);

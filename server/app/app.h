@@ -62,6 +62,7 @@ class App {
   std::unique_ptr<Snapshots> snapshots_;  // server_.snapshots
   std::unique_ptr<Aof> aof_;              // server_.aof
   std::unique_ptr<Replication> replication_;  // server_.replication
+  ClusterHost* cluster_host_ = nullptr;        // server_.cluster (cluster-enabled yes)
   std::map<uint64_t, Connection*> connections_;
   std::unordered_set<Client*> pending_flush_;
   uint64_t next_client_id_ = 1;
