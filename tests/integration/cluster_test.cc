@@ -181,25 +181,31 @@ TEST_F(SlotdCluster, CrashedMasterIsReplacedByItsReplica) {
   std::string victim_id = Command(victim, {"CLUSTER", "MYID"});
   servers_[victim_index]->Stop(9);
   int observer = ports_[0];
-  // First the failure is agreed on (the node becomes master,fail) ...
-  std::string nodes;
+  // The victim's line in the observer's CLUSTER NODES.
+  auto victim_line = [&]() {
+    std::string nodes = Command(observer, {"CLUSTER", "NODES"});
+    size_t at = nodes.find(victim_id + " ");
+    if (at == std::string::npos) return std::string();
+    return nodes.substr(at, nodes.find('\n', at) - at);
+  };
+  // First the failure is agreed on (FAIL, not just the local PFAIL "fail?") ...
+  std::string line;
   deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
-    nodes = Command(observer, {"CLUSTER", "NODES"});
-    if (nodes.find(victim_id + " ") != std::string::npos &&
-        nodes.find("master,fail") != std::string::npos) {
-      break;
-    }
+    line = victim_line();
+    if (line.find(" master,fail ") != std::string::npos) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
-  ASSERT_NE(nodes.find("master,fail"), std::string::npos) << nodes;
-  // ... then, with full coverage required, state ok again means its replica took its slots.
-  ASSERT_TRUE(WaitClusterOk(30, victim)) << Command(observer, {"CLUSTER", "NODES"});
-  nodes = Command(observer, {"CLUSTER", "NODES"});
-  size_t failed_line = nodes.find(victim_id + " ");
-  ASSERT_NE(failed_line, std::string::npos);
-  std::string line = nodes.substr(failed_line, nodes.find('\n', failed_line) - failed_line);
+  ASSERT_NE(line.find(" master,fail "), std::string::npos) << line;
+  // ... then its replica takes its slots (the failed node's line lists none) and the state is ok.
+  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    line = victim_line();
+    if (line.find('-', line.find("disconnected")) == std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
   EXPECT_EQ(line.find('-', line.find("disconnected")), std::string::npos) << line;
+  ASSERT_TRUE(WaitClusterOk(30, victim)) << Command(observer, {"CLUSTER", "NODES"});
 }
 
 TEST_F(SlotdCluster, SecondProcessOnTheSameNodesConfRefusesToStart) {

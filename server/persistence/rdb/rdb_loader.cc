@@ -109,7 +109,10 @@ void Loader::Stamp(Object& value) const {
   if (lfu && freq_ >= 0) {
     value.set_lfu(LfuTimeInMinutes(options_.now_ms), static_cast<uint8_t>(freq_));
   } else if (!lfu && idle_seconds_ >= 0) {
-    int64_t at = options_.now_ms - idle_seconds_ * 1000;
+    // A hostile file can carry any 64-bit idle time: clamp before scaling to ms.
+    int64_t idle_ms =
+        idle_seconds_ > options_.now_ms / 1000 ? options_.now_ms : idle_seconds_ * 1000;
+    int64_t at = options_.now_ms - idle_ms;
     value.set_lru_clock(LruClockFromMs(at < 0 ? 0 : at));
   }
 }
