@@ -29,6 +29,8 @@ class Aof;           // server/persistence/aof/aof.h: append-only file
 class Replication;   // server/replication/replication.h: master and replica sides of PSYNC
 struct ClusterView;  // cluster/topology/cluster_view.h: slot owners for routing (cluster mode)
 class ClusterHost;   // server/cluster_host/cluster_host.h: the bus and the CLUSTER commands
+class SentinelHost;  // server/sentinel_host/sentinel_host.h: sentinel mode (links, SENTINEL commands)
+class ClientPause;   // server/app/client_pause.h: CLIENT PAUSE / FAILOVER / manual cluster failover
 
 class Server {
  public:
@@ -121,6 +123,8 @@ class Server {
   Replication* replication = nullptr;
   ClusterHost* cluster = nullptr;
   const ClusterView* cluster_view = nullptr;  // current slot map; null outside cluster mode
+  SentinelHost* sentinel = nullptr;           // set only in sentinel mode
+  ClientPause* pause = nullptr;               // write/all pauses; null in harnesses without it
 
   // The memory figure used for INFO used_memory and maxmemory (allocator statistics).
   size_t UsedMemory() const;
