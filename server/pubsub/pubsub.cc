@@ -19,12 +19,14 @@ bool RemoveFrom(Registry& registry, std::set<std::string, std::less<>>& own, Cli
                 std::string_view name) {
   auto mine = own.find(name);
   if (mine == own.end()) return false;
-  own.erase(mine);
+  // `name` may view the very string `own` holds (RemoveClient passes *own.begin()): look it up in
+  // the registry before erasing it from `own`.
   auto it = registry.find(name);
   if (it != registry.end()) {
     std::erase(it->second, &client);
     if (it->second.empty()) registry.erase(it);
   }
+  own.erase(mine);
   return true;
 }
 
