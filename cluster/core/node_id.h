@@ -3,6 +3,7 @@
 #pragma once
 #include <array>
 #include <compare>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -30,7 +31,14 @@ class NodeId {
   std::string str() const { return std::string(view()); }
   const char* data() const { return bytes_.data(); }
 
-  auto operator<=>(const NodeId&) const = default;
+  // memcmp order (the same as the defaulted one for [0-9a-z] names): maps keyed by NodeId are
+  // searched for every gossip entry, and the defaulted array compare goes char by char.
+  std::strong_ordering operator<=>(const NodeId& o) const {
+    return std::memcmp(bytes_.data(), o.bytes_.data(), kLength) <=> 0;
+  }
+  bool operator==(const NodeId& o) const {
+    return std::memcmp(bytes_.data(), o.bytes_.data(), kLength) == 0;
+  }
 
  private:
   std::array<char, kLength> bytes_;

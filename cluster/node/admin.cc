@@ -42,7 +42,8 @@ AdminResult ClusterNode::ChangeSlots(const std::vector<std::pair<int, int>>& ran
     }
     for (int s = first; s <= last; ++s) {
       const std::string num = std::to_string(s);
-      if (del && state_->SlotOwner(s) == nullptr) return Error{"Slot " + num + " is already unassigned"};
+      if (del && state_->SlotOwner(s) == nullptr)
+        return Error{"Slot " + num + " is already unassigned"};
       if (!del && state_->SlotOwner(s) != nullptr) return Error{"Slot " + num + " is already busy"};
       if (seen[s]++ == 1) return Error{"Slot " + num + " specified multiple times"};
     }
@@ -84,13 +85,15 @@ AdminResult ClusterNode::SetSlot(int slot, SetSlotAction action, std::string_vie
   AdminResult result = std::string("OK");
   switch (action) {
     case SetSlotAction::kMigrating:
-      if (state_->SlotOwner(slot) != &me) result = Error{"I'm not the owner of hash slot " + slot_text};
+      if (state_->SlotOwner(slot) != &me)
+        result = Error{"I'm not the owner of hash slot " + slot_text};
       else if (n == nullptr) result = Error{"I don't know about node " + name};
       else if (n->IsReplica()) result = Error{"Target node is not a master"};
       else state_->migrating_to[slot] = n->id;
       break;
     case SetSlotAction::kImporting:
-      if (state_->SlotOwner(slot) == &me) result = Error{"I'm already the owner of hash slot " + slot_text};
+      if (state_->SlotOwner(slot) == &me)
+        result = Error{"I'm already the owner of hash slot " + slot_text};
       else if (n == nullptr) result = Error{"I don't know about node " + name};
       else if (n->IsReplica()) result = Error{"Target node is not a master"};
       else state_->importing_from[slot] = n->id;
@@ -121,15 +124,16 @@ AdminResult ClusterNode::SetSlotNode(int slot, NodeRecord& n, bool slot_has_keys
   state_->BindSlot(slot, n);
   state_->owner_not_claiming.Clear(slot);
   if (&n != &me && slot_was_mine && me.num_slots == 0 && options_.allow_replica_migration) {
-    Log(LogLevel::kWarning, "Configuration change detected. Reconfiguring myself as a replica of " +
-                                n.id.str());
+    Log(EffectLogLevel::kWarning,
+        "Configuration change detected. Reconfiguring myself as a replica of " + n.id.str());
     SetMyMaster(n);
     Todo(kTodoFsync);
   }
   // Closing an import: a new configEpoch makes our claim win over the old owner's.
   if (&n == &me && state_->importing_from.count(slot)) {
     if (BumpEpochWithoutConsensus()) {
-      Log(LogLevel::kWarning, "configEpoch updated after importing slot " + std::to_string(slot));
+      Log(EffectLogLevel::kWarning,
+          "configEpoch updated after importing slot " + std::to_string(slot));
     }
     state_->importing_from.erase(slot);
     BroadcastPong(false);
@@ -175,10 +179,10 @@ AdminResult ClusterNode::Reset(bool hard, int64_t now_ms, Outbox& out) {
     state_->current_epoch.value = 0;
     state_->last_vote_epoch = 0;
     me.config_epoch.value = 0;
-    Log(LogLevel::kWarning, "configEpoch set to 0 via CLUSTER RESET HARD");
+    Log(EffectLogLevel::kWarning, "configEpoch set to 0 via CLUSTER RESET HARD");
     const NodeId fresh = NodeId::Generate(rng_);
     state_->Rename(me.id, fresh);
-    Log(LogLevel::kNotice, "Node hard reset, now I'm " + fresh.str());
+    Log(EffectLogLevel::kNotice, "Node hard reset, now I'm " + fresh.str());
   }
   Todo(kTodoSave | kTodoUpdateState | kTodoFsync);
   Finish();

@@ -35,7 +35,7 @@ void ClusterNode::UpdateState() {
   if (ok && i_am_master && among_minority_ms_ != 0 && now_ - among_minority_ms_ < rejoin_delay) {
     return;
   }
-  Log(LogLevel::kWarning, std::string("Cluster state changed: ") + (ok ? "ok" : "fail"));
+  Log(EffectLogLevel::kWarning, std::string("Cluster state changed: ") + (ok ? "ok" : "fail"));
   state_->state_ok = ok;
   out_->push_back(StateChangedEffect{ok});
   Todo(kTodoTopology);

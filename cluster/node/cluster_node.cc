@@ -21,6 +21,13 @@ ClusterNode::ClusterNode(const NodeOptions& options, std::unique_ptr<ClusterStat
   me.endpoint.hostname = options_.myself.hostname;
   if (options_.announce_ip) me.endpoint.ip = options_.myself.ip;
   if (options_.replica_no_failover) me.flags |= bus::kFlagNoFailover;
+  // A file from 7.0 (or a fresh node) has no shard id: a replica shares its master's, a master
+  // starts a new shard.
+  if (me.shard_id.IsNull()) {
+    const NodeRecord* master = me.IsReplica() ? state_->Find(me.master) : nullptr;
+    me.shard_id = master != nullptr && !master->shard_id.IsNull() ? master->shard_id
+                                                                  : NodeId::Generate(rng_);
+  }
 }
 
 Result<std::unique_ptr<ClusterNode>> ClusterNode::Restore(const NodeOptions& options,
@@ -73,7 +80,7 @@ void ClusterNode::Finish() {
   out_ = nullptr;
 }
 
-void ClusterNode::Log(LogLevel level, std::string text) {
+void ClusterNode::Log(EffectLogLevel level, std::string text) {
   out_->push_back(LogEffect{level, std::move(text)});
 }
 
@@ -151,6 +158,18 @@ void ClusterNode::FreeLink(LinkId link) {
   }
   links_.erase(it);
   out_->push_back(CloseLinkEffect{link});
+}
+
+std::vector<LinkSummary> ClusterNode::Links() const {
+  std::vector<LinkSummary> out;
+  for (const NodeRecord* n : state_->by_index()) {
+    for (LinkId id : {n->link, n->inbound_link}) {
+      auto it = links_.find(id);
+      if (id == 0 || it == links_.end()) continue;
+      out.push_back(LinkSummary{id, n->id, it->second.inbound, it->second.ctime_ms});
+    }
+  }
+  return out;
 }
 
 LinkId ClusterNode::OnAccept(std::string_view peer_ip, std::string_view local_ip,
@@ -240,13 +259,20 @@ bool ClusterNode::CronTimers(int* orphaned, int* max_replicas, int* my_master_re
   const NodeRecord& me = state_->myself();
   const int64_t nt = options_.node_timeout_ms;
   bool update_state = false;
+  auto has_ok_replica = [this](const NodeRecord& master) {
+    for (const NodeId& r : master.replicas) {
+      const NodeRecord* rep = state_->Find(r);
+      if (rep && !rep->Failed()) return true;
+    }
+    return false;
+  };
   for (NodeRecord* n : state_->by_index()) {
     if (n->Has(bus::kFlagMyself | bus::kFlagNoAddr | bus::kFlagHandshake)) continue;
-    if (me.IsReplica() && n->IsMaster() && !n->Failed()) {
-      const int ok_replicas = CountNonFailingReplicas(*n);
-      if (ok_replicas == 0 && n->num_slots > 0 && n->Has(bus::kFlagMigrateTo)) ++*orphaned;
-      *max_replicas = std::max(*max_replicas, ok_replicas);
-      if (me.master == n->id) *my_master_replicas = ok_replicas;
+    // Only whether a serving master has any healthy replica is needed on every tick; the full
+    // counts (a lookup per replica of every master) are taken below when some master is orphaned.
+    if (me.IsReplica() && n->IsMaster() && !n->Failed() && n->num_slots > 0 &&
+        n->Has(bus::kFlagMigrateTo) && !has_ok_replica(*n)) {
+      ++*orphaned;
     }
     const int64_t ping_delay = now_ - n->ping_sent_ms;
     const int64_t data_delay = now_ - n->data_received_ms;
@@ -265,10 +291,18 @@ bool ClusterNode::CronTimers(int* orphaned, int* max_replicas, int* my_master_re
     }
     if (n->ping_sent_ms == 0) continue;
     if (std::min(ping_delay, data_delay) > nt && !n->Has(bus::kFlagPfail | bus::kFlagFail)) {
-      Log(LogLevel::kDebug, "*** NODE " + n->id.str() + " possibly failing");
+      Log(EffectLogLevel::kDebug, "*** NODE " + n->id.str() + " possibly failing");
       n->flags |= bus::kFlagPfail;
       update_state = true;
     }
+  }
+  if (*orphaned == 0) return update_state;
+  for (const NodeRecord* n : state_->by_index()) {  // the loop above changes no FAIL flag
+    if (n->Has(bus::kFlagMyself | bus::kFlagNoAddr | bus::kFlagHandshake)) continue;
+    if (!n->IsMaster() || n->Failed()) continue;
+    const int ok_replicas = CountNonFailingReplicas(*n);
+    *max_replicas = std::max(*max_replicas, ok_replicas);
+    if (me.master == n->id) *my_master_replicas = ok_replicas;
   }
   return update_state;
 }
@@ -307,8 +341,9 @@ void ClusterNode::OnFrame(LinkId link, const bus::Message& msg, int64_t now_ms, 
         (h.mflags[0] & bus::kMflagPaused) && mf_.master_offset == -1) {
       mf_.master_offset = static_cast<int64_t>(sender->repl_offset);
       Todo(kTodoHandleFailover);
-      Log(LogLevel::kWarning, "Received replication offset for paused master manual failover: " +
-                                  std::to_string(mf_.master_offset));
+      Log(EffectLogLevel::kWarning,
+          "Received replication offset for paused master manual failover: " +
+              std::to_string(mf_.master_offset));
     }
   }
   switch (h.type) {
@@ -320,7 +355,39 @@ void ClusterNode::OnFrame(LinkId link, const bus::Message& msg, int64_t now_ms, 
     case bus::MessageType::kAuthAck: HandleAuthAck(sender, h); break;
     case bus::MessageType::kUpdate: HandleUpdate(sender, msg); break;
     case bus::MessageType::kMfStart: HandleMfStart(link, sender); break;
-    default: break;  // PUBLISH/PUBLISHSHARD are delivered by the host; MODULE/unknown ignored
+    case bus::MessageType::kPublish:
+    case bus::MessageType::kPublishShard: {
+      const auto* body = std::get_if<bus::PublishBody>(&msg.body);
+      if (sender && body) {  // messages from unknown nodes are ignored, as in Redis
+        out.push_back(DeliverPublishEffect{body->channel, body->message,
+                                           h.type == bus::MessageType::kPublishShard});
+      }
+      break;
+    }
+    default: break;  // MODULE and unknown types are ignored
+  }
+  Finish();
+}
+
+void ClusterNode::Publish(std::string_view channel, std::string_view message, bool shard,
+                          int64_t now_ms, Outbox& out) {
+  Begin(now_ms, out);
+  bus::Message msg;
+  msg.header = BuildHeader(shard ? bus::MessageType::kPublishShard : bus::MessageType::kPublish);
+  msg.body = bus::PublishBody{std::string(channel), std::string(message)};
+  if (!shard) {
+    Broadcast(msg);
+    return Finish();
+  }
+  // clusterGetNodesServingMySlots: my master (or me) and its replicas.
+  const NodeRecord& me = state_->myself();
+  const NodeRecord* master = me.IsReplica() ? state_->Find(me.master) : &me;
+  if (master != nullptr) {
+    if (!master->IsMyself() && master->link != 0) Send(master->link, msg);
+    for (const NodeId& id : master->replicas) {
+      const NodeRecord* r = state_->Find(id);
+      if (r != nullptr && !r->IsMyself() && r->link != 0) Send(r->link, msg);
+    }
   }
   Finish();
 }

@@ -54,6 +54,14 @@ enum class SetSlotAction { kMigrating, kImporting, kStable, kNode };
 // without the "ERR " prefix, worded exactly as Redis 7.0.
 using AdminResult = Result<std::string>;
 
+// A bus link bound to a known node (CLUSTER LINKS, the host's send-buffer limit).
+struct LinkSummary {
+  LinkId link = 0;
+  NodeId node;
+  bool inbound = false;
+  int64_t ctime_ms = 0;  // monotonic
+};
+
 class ClusterNode {
  public:
   // A fresh node with a new random id (its first SaveConfig records it).
@@ -94,6 +102,10 @@ class ClusterNode {
   AdminResult SetConfigEpoch(int64_t epoch, Outbox& out);
   Result<int64_t> CountFailureReports(std::string_view node_id, int64_t now_ms);
   AdminResult SaveConfig(Outbox& out);
+  // PUBLISH in cluster mode: relays the message to every node (clusterPropagatePublish); with
+  // `shard` (SPUBLISH) only to the other nodes serving this node's slots.
+  void Publish(std::string_view channel, std::string_view message, bool shard, int64_t now_ms,
+               Outbox& out);
 
   const ClusterState& state() const { return *state_; }
   const NodeOptions& options() const { return options_; }
@@ -106,6 +118,12 @@ class ClusterNode {
   const std::array<uint64_t, bus::kTypeCount>& received_by_type() const {
     return received_by_type_;
   }
+  // CLUSTER MYSHARDID (7.2): shared by a master and its replicas.
+  const NodeId& shard_id() const { return state_->myself().shard_id; }
+  // The host's replication offset right now (headers carry it; Tick also samples it).
+  void set_repl_offset(uint64_t offset) { repl_.offset = offset; }
+  // Each node's outbound link, then its inbound one, in node-id order (clusterLinksCommand).
+  std::vector<LinkSummary> Links() const;
   bool writes_paused() const { return mf_.end_ms != 0 && state_->myself().IsMaster(); }
 
  private:
@@ -146,7 +164,7 @@ class ClusterNode {
   void Begin(int64_t now_ms, Outbox& out);
   void Finish();
   void Todo(unsigned flags) { todo_ |= flags; }
-  void Log(LogLevel level, std::string text);
+  void Log(EffectLogLevel level, std::string text);
   bus::Header BuildHeader(bus::MessageType type) const;
   void Send(LinkId link, bus::Message msg);
   // To every node with an outbound link except myself and handshake nodes, in id order.
@@ -178,6 +196,7 @@ class ClusterNode {
   void HandlePingFamily(LinkId link, NodeRecord* sender, const bus::Message& msg);
   void ProcessGossip(NodeRecord* sender, const bus::Message& msg);
   void ProcessExtensions(NodeRecord& sender, const bus::Message& msg);
+  void UpdateShardId(NodeRecord& n, const NodeId& shard_id);
   void BroadcastPong(bool local_replicas_only);
 
   // ---- failure_detection.cc ----

@@ -48,9 +48,9 @@ struct PauseWritesEffect {
 struct DeleteSlotKeysEffect {
   int slot = 0;
 };
-enum class LogLevel { kDebug, kVerbose, kNotice, kWarning };
+enum class EffectLogLevel { kDebug, kVerbose, kNotice, kWarning };
 struct LogEffect {
-  LogLevel level = LogLevel::kNotice;
+  EffectLogLevel level = EffectLogLevel::kNotice;
   std::string text;  // Redis's wording, without the pid/role/time prefix
 };
 struct StateChangedEffect {
@@ -58,11 +58,17 @@ struct StateChangedEffect {
 };
 // Something a ClusterView depends on changed (slots, roles, addresses, cluster state).
 struct TopologyChangedEffect {};
+// A known node relayed a PUBLISH (or SPUBLISH when `shard`): deliver it to local subscribers.
+struct DeliverPublishEffect {
+  std::string channel;
+  std::string message;
+  bool shard = false;
+};
 
 using Effect = std::variant<ConnectEffect, SendEffect, CloseLinkEffect, SaveConfigEffect,
                             ReplicateFromEffect, BecomeMasterEffect, PauseWritesEffect,
                             DeleteSlotKeysEffect, LogEffect, StateChangedEffect,
-                            TopologyChangedEffect>;
+                            TopologyChangedEffect, DeliverPublishEffect>;
 using Outbox = std::vector<Effect>;
 
 }  // namespace slotd

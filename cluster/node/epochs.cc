@@ -14,7 +14,7 @@ void ClusterNode::HandleEpochCollision(NodeRecord& sender) {
   state_->current_epoch.value++;
   me.config_epoch.value = state_->current_epoch.value;
   Todo(kTodoSave | kTodoFsync);
-  Log(LogLevel::kVerbose, "WARNING: configEpoch collision with node " + sender.id.str() +
+  Log(EffectLogLevel::kVerbose, "WARNING: configEpoch collision with node " + sender.id.str() +
                               ". configEpoch set to " + std::to_string(me.config_epoch.value));
 }
 
@@ -25,7 +25,7 @@ bool ClusterNode::BumpEpochWithoutConsensus() {
   state_->current_epoch.value++;
   me.config_epoch.value = state_->current_epoch.value;
   Todo(kTodoSave | kTodoFsync);
-  Log(LogLevel::kWarning, "New configEpoch set to " + std::to_string(me.config_epoch.value));
+  Log(EffectLogLevel::kWarning, "New configEpoch set to " + std::to_string(me.config_epoch.value));
   return true;
 }
 
@@ -48,7 +48,7 @@ AdminResult ClusterNode::SetConfigEpoch(int64_t epoch, Outbox& out) {
   if (me.config_epoch.value != 0) return Error{"Node config epoch is already non-zero"};
   Begin(now_, out);
   me.config_epoch.value = static_cast<uint64_t>(epoch);
-  Log(LogLevel::kWarning, "configEpoch set to " + std::to_string(epoch) +
+  Log(EffectLogLevel::kWarning, "configEpoch set to " + std::to_string(epoch) +
                               " via CLUSTER SET-CONFIG-EPOCH");
   if (state_->current_epoch.value < me.config_epoch.value) {
     state_->current_epoch.value = me.config_epoch.value;

@@ -25,7 +25,7 @@ void ClusterNode::MarkFailingIfNeeded(NodeRecord& n) {
   int failures = CountFailureReportsOf(n);
   if (state_->myself().IsMaster()) ++failures;
   if (failures < needed_quorum) return;
-  Log(LogLevel::kNotice, "Marking node " + n.id.str() + " as failing (quorum reached).");
+  Log(EffectLogLevel::kNotice, "Marking node " + n.id.str() + " as failing (quorum reached).");
   n.flags = static_cast<uint16_t>((n.flags & ~bus::kFlagPfail) | bus::kFlagFail);
   n.fail_time_ms = now_;
   // Replicas broadcast too: the reports were collected from masters, they only spread it.
@@ -44,7 +44,7 @@ void ClusterNode::SendFail(const NodeId& failing) {
 // 2 * node_timeout passed, giving its replicas time to take over.
 void ClusterNode::ClearFailureIfNeeded(NodeRecord& n) {
   if (n.IsReplica() || n.num_slots == 0) {
-    Log(LogLevel::kNotice, "Clear FAIL state for node " + n.id.str() + ": " +
+    Log(EffectLogLevel::kNotice, "Clear FAIL state for node " + n.id.str() + ": " +
                                (n.IsReplica() ? "replica" : "master without slots") +
                                " is reachable again.");
     n.flags &= static_cast<uint16_t>(~bus::kFlagFail);
@@ -52,7 +52,7 @@ void ClusterNode::ClearFailureIfNeeded(NodeRecord& n) {
   }
   if (n.IsMaster() && n.num_slots > 0 &&
       now_ - n.fail_time_ms > options_.node_timeout_ms * kFailUndoTimeMult) {
-    Log(LogLevel::kNotice, "Clear FAIL state for node " + n.id.str() +
+    Log(EffectLogLevel::kNotice, "Clear FAIL state for node " + n.id.str() +
                                ": is reachable again and nobody is serving its slots after "
                                "some time.");
     n.flags &= static_cast<uint16_t>(~bus::kFlagFail);
@@ -64,14 +64,14 @@ void ClusterNode::HandleFail(NodeRecord* sender, const bus::Message& msg) {
   const auto* body = std::get_if<bus::FailBody>(&msg.body);
   if (body == nullptr) return;
   if (sender == nullptr) {
-    Log(LogLevel::kNotice, "Ignoring FAIL message from unknown node " +
+    Log(EffectLogLevel::kNotice, "Ignoring FAIL message from unknown node " +
                                msg.header.sender.str().substr(0, 40) + " about " +
                                body->failing.str());
     return;
   }
   NodeRecord* failing = state_->Find(body->failing);
   if (failing == nullptr || failing->Has(bus::kFlagFail | bus::kFlagMyself)) return;
-  Log(LogLevel::kNotice, "FAIL message received from " + sender->id.str() + " about " +
+  Log(EffectLogLevel::kNotice, "FAIL message received from " + sender->id.str() + " about " +
                              failing->id.str());
   failing->flags = static_cast<uint16_t>((failing->flags & ~bus::kFlagPfail) | bus::kFlagFail);
   failing->fail_time_ms = now_;

@@ -10,7 +10,9 @@ namespace {
 bus::GossipEntry GossipFor(const NodeRecord& n, int64_t wall_offset_ms) {
   bus::GossipEntry g;
   g.name = n.id;
-  auto secs = [&](int64_t t) { return t == 0 ? 0u : static_cast<uint32_t>((t + wall_offset_ms) / 1000); };
+  auto secs = [&](int64_t t) {
+    return t == 0 ? 0u : static_cast<uint32_t>((t + wall_offset_ms) / 1000);
+  };
   g.ping_sent = secs(n.ping_sent_ms);
   g.pong_received = secs(n.pong_received_ms);
   g.ip = n.endpoint.ip;
@@ -57,6 +59,15 @@ bus::Message ClusterNode::BuildPing(LinkId link, bus::MessageType type) {
   }
   if (!options_.myself.hostname.empty()) {
     msg.extensions.push_back(bus::HostnameExt{options_.myself.hostname});
+  }
+  // 7.2 gossips the shard id; a node known to be 7.0 does not get it (it would log a warning
+  // for every message).
+  const NodeRecord* to = LinkNode(link);
+  if (to == nullptr || to->shard_ext >= 0) {
+    bus::ShardIdExt ext;
+    const std::string_view shard = state_->myself().shard_id.view();
+    std::copy(shard.begin(), shard.end(), ext.shard_id.begin());
+    msg.extensions.push_back(ext);
   }
   if (type == bus::MessageType::kPing) {
     if (NodeRecord* n = LinkNode(link); n && !links_[link].inbound) n->ping_sent_ms = now_;
@@ -146,13 +157,13 @@ void ClusterNode::ProcessGossip(NodeRecord* sender, const bus::Message& msg) {
     if (sender && sender->IsMaster() && !n->IsMyself()) {
       if (reported_down) {
         if (n->fail_reports.count(sender->id) == 0) {
-          Log(LogLevel::kVerbose, "Node " + sender->id.str() + " reported node " + n->id.str() +
-                                      " as not reachable.");
+          Log(EffectLogLevel::kVerbose,
+              "Node " + sender->id.str() + " reported node " + n->id.str() + " as not reachable.");
         }
         n->fail_reports[sender->id] = now_;
         MarkFailingIfNeeded(*n);
       } else if (n->fail_reports.erase(sender->id) > 0) {
-        Log(LogLevel::kVerbose, "Node " + sender->id.str() + " reported node " + n->id.str() +
+        Log(EffectLogLevel::kVerbose, "Node " + sender->id.str() + " reported node " + n->id.str() +
                                     " is back online.");
       }
     }
@@ -180,13 +191,34 @@ void ClusterNode::ProcessGossip(NodeRecord* sender, const bus::Message& msg) {
 
 void ClusterNode::ProcessExtensions(NodeRecord& sender, const bus::Message& msg) {
   std::string hostname;
+  const bus::ShardIdExt* shard = nullptr;
   for (const bus::PingExt& ext : msg.extensions) {
     if (const auto* h = std::get_if<bus::HostnameExt>(&ext)) hostname = h->hostname;
+    if (const auto* s = std::get_if<bus::ShardIdExt>(&ext)) shard = s;
+  }
+  sender.shard_ext = shard != nullptr ? 1 : -1;
+  if (shard != nullptr &&
+      NodeId::IsValid(std::string_view(shard->shard_id.data(), bus::kNameLen))) {
+    UpdateShardId(sender, NodeId::FromWire(shard->shard_id.data()));
   }
   // A ping without the extension means the sender has no announced hostname (7.0).
   if (sender.endpoint.hostname != hostname) {
     sender.endpoint.hostname = hostname;
     Todo(kTodoSave);
+  }
+}
+
+// updateShardId: the sender's shard id, and ours when the sender is our master (shard ids of
+// a 7.2 upgrade can diverge until the replica hears its master).
+void ClusterNode::UpdateShardId(NodeRecord& n, const NodeId& shard_id) {
+  if (n.shard_id != shard_id) {
+    n.shard_id = shard_id;
+    Todo(kTodoSave);
+  }
+  NodeRecord& me = state_->myself();
+  if (&n != &me && me.master == n.id && me.shard_id != shard_id) {
+    me.shard_id = shard_id;
+    Todo(kTodoSave | kTodoFsync);
   }
 }
 

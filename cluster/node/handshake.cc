@@ -107,7 +107,7 @@ void ClusterNode::HandleMeetOrPingFromUnknown(LinkId link, const bus::Message& m
       it != links_.end() && !it->second.local_ip.empty() &&
       me.endpoint.ip != it->second.local_ip) {
     me.endpoint.ip = it->second.local_ip;
-    Log(LogLevel::kWarning, "IP address for this node updated to " + me.endpoint.ip);
+    Log(EffectLogLevel::kWarning, "IP address for this node updated to " + me.endpoint.ip);
     Todo(kTodoSave);
   }
   if (h.type == bus::MessageType::kMeet && state_->Find(h.sender) == nullptr) {
@@ -141,12 +141,12 @@ bool ClusterNode::HandleHandshakeReply(LinkId link, NodeRecord* sender, const bu
     it->second.node = ln->id;
     ln->flags &= static_cast<uint16_t>(~bus::kFlagHandshake);
     ln->flags |= h.flags & (bus::kFlagMaster | bus::kFlagSlave);
-    Log(LogLevel::kDebug, "Handshake with node " + ln->id.str() + " completed.");
+    Log(EffectLogLevel::kDebug, "Handshake with node " + ln->id.str() + " completed.");
     Todo(kTodoSave);
     return true;
   }
   if (ln->id != h.sender) {  // the address now belongs to someone else
-    Log(LogLevel::kDebug, "PONG contains mismatching sender ID. About node " + ln->id.str());
+    Log(EffectLogLevel::kDebug, "PONG contains mismatching sender ID. About node " + ln->id.str());
     ln->flags |= bus::kFlagNoAddr;
     ln->endpoint.ip.clear();
     ln->endpoint.port = ln->endpoint.pport = ln->endpoint.cport = 0;
@@ -170,7 +170,7 @@ bool ClusterNode::UpdateAddressIfNeeded(NodeRecord& n, LinkId link, const bus::H
   n.endpoint.cport = h.cport;
   ClearLinkOf(n);
   n.flags &= static_cast<uint16_t>(~bus::kFlagNoAddr);
-  Log(LogLevel::kWarning, "Address updated for node " + n.id.str() + ", now " + ip + ":" +
+  Log(EffectLogLevel::kWarning, "Address updated for node " + n.id.str() + ", now " + ip + ":" +
                               std::to_string(h.port));
   const NodeRecord& me = state_->myself();
   if (me.IsReplica() && me.master == n.id) StartReplication(n);

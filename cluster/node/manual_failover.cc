@@ -15,7 +15,7 @@ void ClusterNode::ResetManualFailover() {
 
 void ClusterNode::CheckManualFailoverTimeout() {
   if (mf_.end_ms != 0 && mf_.end_ms < now_) {
-    Log(LogLevel::kWarning, "Manual failover timed out.");
+    Log(EffectLogLevel::kWarning, "Manual failover timed out.");
     ResetManualFailover();
   }
 }
@@ -24,7 +24,8 @@ void ClusterNode::HandleManualFailover() {
   if (mf_.end_ms == 0 || mf_.can_start || mf_.master_offset == -1) return;
   if (mf_.master_offset == static_cast<int64_t>(repl_.offset)) {
     mf_.can_start = true;
-    Log(LogLevel::kWarning, "All master replication stream processed, manual failover can start.");
+    Log(EffectLogLevel::kWarning,
+        "All master replication stream processed, manual failover can start.");
     Todo(kTodoHandleFailover);
   }
 }
@@ -35,7 +36,7 @@ void ClusterNode::HandleMfStart(LinkId link, NodeRecord* sender) {
   mf_.end_ms = now_ + kMfTimeoutMs;
   mf_.replica = sender->id;
   out_->push_back(PauseWritesEffect{now_ + kMfTimeoutMs * 2});
-  Log(LogLevel::kWarning, "Manual failover requested by replica " + sender->id.str() + ".");
+  Log(EffectLogLevel::kWarning, "Manual failover requested by replica " + sender->id.str() + ".");
   // The PING carries PAUSED and our offset, which the replica must reach before its election.
   SendPing(link, bus::MessageType::kPing);
 }
@@ -56,15 +57,15 @@ AdminResult ClusterNode::Failover(FailoverMode mode, int64_t now_ms, Outbox& out
     mf_.end_ms = now_ + kMfTimeoutMs;
     if (mode == FailoverMode::kTakeover) {
       // No election: the new configEpoch alone makes our claim win everywhere.
-      Log(LogLevel::kWarning, "Taking over the master (user request).");
+      Log(EffectLogLevel::kWarning, "Taking over the master (user request).");
       BumpEpochWithoutConsensus();
       ReplaceMyMaster();
     } else if (mode == FailoverMode::kForce) {
-      Log(LogLevel::kWarning, "Forced failover user request accepted.");
+      Log(EffectLogLevel::kWarning, "Forced failover user request accepted.");
       mf_.can_start = true;
       Todo(kTodoHandleFailover);
     } else {
-      Log(LogLevel::kWarning, "Manual failover user request accepted.");
+      Log(EffectLogLevel::kWarning, "Manual failover user request accepted.");
       bus::Message msg;
       msg.header = BuildHeader(bus::MessageType::kMfStart);
       Send(master->link, std::move(msg));

@@ -54,7 +54,7 @@ void ClusterNode::LogCantFailover(int reason) {
     case kCantWaitingVotes: msg = "Waiting for votes, but majority still not reached."; break;
   }
   election_.last_log_ms = now_;
-  Log(LogLevel::kWarning, std::string("Currently unable to failover: ") + msg);
+  Log(EffectLogLevel::kWarning, std::string("Currently unable to failover: ") + msg);
 }
 
 void ClusterNode::HandleReplicaFailover() {
@@ -85,7 +85,7 @@ void ClusterNode::HandleReplicaFailover() {
       const int64_t added = (rank - election_.auth_rank) * 1000;
       election_.auth_time_ms += added;
       election_.auth_rank = rank;
-      Log(LogLevel::kNotice, "Replica rank updated to #" + std::to_string(rank) + ", added " +
+      Log(EffectLogLevel::kNotice, "Replica rank updated to #" + std::to_string(rank) + ", added " +
                                  std::to_string(added) + " milliseconds of delay.");
     }
   }
@@ -94,7 +94,7 @@ void ClusterNode::HandleReplicaFailover() {
   if (!election_.auth_sent) {
     state_->current_epoch.value++;
     election_.auth_epoch = state_->current_epoch.value;
-    Log(LogLevel::kNotice, "Starting a failover election for epoch " +
+    Log(EffectLogLevel::kNotice, "Starting a failover election for epoch " +
                                std::to_string(election_.auth_epoch) + ".");
     RequestFailoverAuth();
     election_.auth_sent = true;
@@ -102,11 +102,11 @@ void ClusterNode::HandleReplicaFailover() {
     return;
   }
   if (election_.auth_count >= state_->cluster_size / 2 + 1) {
-    Log(LogLevel::kNotice, "Failover election won: I'm the new master.");
+    Log(EffectLogLevel::kNotice, "Failover election won: I'm the new master.");
     NodeRecord& self = state_->myself();
     if (self.config_epoch.value < election_.auth_epoch) {
       self.config_epoch.value = election_.auth_epoch;
-      Log(LogLevel::kNotice, "configEpoch set to " + std::to_string(election_.auth_epoch) +
+      Log(EffectLogLevel::kNotice, "configEpoch set to " + std::to_string(election_.auth_epoch) +
                                  " after successful failover");
     }
     ReplaceMyMaster();
@@ -129,7 +129,7 @@ void ClusterNode::ScheduleElection() {
     election_.auth_rank = 0;
     Todo(kTodoHandleFailover);
   }
-  Log(LogLevel::kNotice, "Start of election delayed for " +
+  Log(EffectLogLevel::kNotice, "Start of election delayed for " +
                              std::to_string(election_.auth_time_ms - now_) +
                              " milliseconds (rank #" + std::to_string(election_.auth_rank) +
                              ", offset " + std::to_string(repl_.offset) + ").");

@@ -46,7 +46,7 @@ void ClusterNode::HandleReplicaMigration(int max_replicas) {
     }
   }
   if (target && candidate == me.id && now_ - target->orphaned_time_ms > kReplicaMigrationDelayMs) {
-    Log(LogLevel::kNotice, "Migrating to orphaned master " + target->id.str());
+    Log(EffectLogLevel::kNotice, "Migrating to orphaned master " + target->id.str());
     SetMyMaster(*target);
   }
 }

@@ -28,6 +28,10 @@ void ClusterNode::SetMyMaster(NodeRecord& master) {
     state_->importing_from.clear();
   }
   state_->SetMaster(me, &master);
+  if (!master.shard_id.IsNull() && me.shard_id != master.shard_id) {
+    me.shard_id = master.shard_id;  // written at once, as 7.2's updateShardId does for myself
+    Todo(kTodoSave | kTodoFsync);
+  }
   StartReplication(master);
   ResetManualFailover();
   Todo(kTodoSave | kTodoUpdateState);

@@ -7,7 +7,7 @@ namespace slotd {
 void ClusterNode::UpdateSlotsConfigWith(NodeRecord& sender, ConfigEpoch epoch,
                                         const SlotBitmap& slots) {
   if (sender.IsMyself()) {
-    Log(LogLevel::kWarning, "Discarding UPDATE message about myself.");
+    Log(EffectLogLevel::kWarning, "Discarding UPDATE message about myself.");
     return;
   }
   NodeRecord* cur_master = state_->MyMasterOrMe();
@@ -45,13 +45,13 @@ void ClusterNode::UpdateSlotsConfigWith(NodeRecord& sender, ConfigEpoch epoch,
                                                           : nullptr;
   if (new_master && cur_master->num_slots == 0 &&
       (options_.allow_replica_migration || sender_slots == migrated_our_slots)) {
-    Log(LogLevel::kWarning, "Configuration change detected. Reconfiguring myself as a replica of " +
-                                sender.id.str());
+    Log(EffectLogLevel::kWarning,
+        "Configuration change detected. Reconfiguring myself as a replica of " + sender.id.str());
     SetMyMaster(sender);
     Todo(kTodoSave | kTodoUpdateState | kTodoFsync);
   } else if (grand && grand != &me) {
-    Log(LogLevel::kWarning, "I'm a sub-replica! Reconfiguring myself as a replica of grandmaster " +
-                                grand->id.str());
+    Log(EffectLogLevel::kWarning,
+        "I'm a sub-replica! Reconfiguring myself as a replica of grandmaster " + grand->id.str());
     SetMyMaster(*grand);
     Todo(kTodoSave | kTodoUpdateState | kTodoFsync);
   } else {
@@ -67,7 +67,7 @@ void ClusterNode::CheckSlotClaims(NodeRecord& sender, const bus::Header& h, Link
     NodeRecord* owner = state_->SlotOwner(j);
     if (owner == nullptr || owner == &sender) continue;
     if (owner->config_epoch > h.config_epoch) {
-      Log(LogLevel::kVerbose, "Node " + sender.id.str() +
+      Log(EffectLogLevel::kVerbose, "Node " + sender.id.str() +
                                   " has old slots configuration, sending an UPDATE message about " +
                                   owner->id.str());
       if (sender.link) SendUpdate(sender.link, *owner);

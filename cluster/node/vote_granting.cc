@@ -13,12 +13,12 @@ void ClusterNode::HandleAuthRequest(NodeRecord* node, const bus::Message& msg) {
   const std::string who = "Failover auth denied to " + node->id.str() + ": ";
   const uint64_t cur = state_->current_epoch.value;
   if (h.current_epoch.value < cur) {
-    Log(LogLevel::kWarning, who + "reqEpoch (" + std::to_string(h.current_epoch.value) +
+    Log(EffectLogLevel::kWarning, who + "reqEpoch (" + std::to_string(h.current_epoch.value) +
                                 ") < curEpoch(" + std::to_string(cur) + ")");
     return;
   }
   if (state_->last_vote_epoch == cur) {
-    Log(LogLevel::kWarning, who + "already voted for epoch " + std::to_string(cur));
+    Log(EffectLogLevel::kWarning, who + "already voted for epoch " + std::to_string(cur));
     return;
   }
   NodeRecord* master = node->IsReplica() ? state_->Find(node->master) : nullptr;
@@ -27,12 +27,12 @@ void ClusterNode::HandleAuthRequest(NodeRecord* node, const bus::Message& msg) {
     const char* why = node->IsMaster()   ? "it is a master node"
                       : master == nullptr ? "I don't know its master"
                                           : "its master is up";
-    Log(LogLevel::kWarning, who + why);
+    Log(EffectLogLevel::kWarning, who + why);
     return;
   }
   const int64_t wait = options_.node_timeout_ms * 2 - (now_ - master->voted_time_ms);
   if (master->voted_time_ms != 0 && wait > 0) {
-    Log(LogLevel::kWarning, "Failover auth denied to " + node->id.str() +
+    Log(EffectLogLevel::kWarning, "Failover auth denied to " + node->id.str() +
                                 ": can't vote about this master before " + std::to_string(wait) +
                                 " milliseconds");
     return;
@@ -42,7 +42,7 @@ void ClusterNode::HandleAuthRequest(NodeRecord* node, const bus::Message& msg) {
     if (!h.myslots.Test(j) || state_->SlotUnclaimed(j)) continue;
     const NodeRecord* owner = state_->SlotOwner(j);
     if (owner->config_epoch <= h.config_epoch) continue;
-    Log(LogLevel::kWarning, who + "slot " + std::to_string(j) + " epoch (" +
+    Log(EffectLogLevel::kWarning, who + "slot " + std::to_string(j) + " epoch (" +
                                 std::to_string(owner->config_epoch.value) + ") > reqEpoch (" +
                                 std::to_string(h.config_epoch.value) + ")");
     return;
@@ -53,7 +53,7 @@ void ClusterNode::HandleAuthRequest(NodeRecord* node, const bus::Message& msg) {
   bus::Message ack;
   ack.header = BuildHeader(bus::MessageType::kAuthAck);
   if (node->link) Send(node->link, std::move(ack));
-  Log(LogLevel::kNotice, "Failover auth granted to " + node->id.str() + " () for epoch " +
+  Log(EffectLogLevel::kNotice, "Failover auth granted to " + node->id.str() + " () for epoch " +
                              std::to_string(cur));
 }
 

@@ -207,6 +207,7 @@ NodesConfNode ClusterState::ToConfNode(const NodeRecord& n, int64_t wall_offset_
   c.ping_sent = wall(n.ping_sent_ms);
   c.pong_recv = wall(n.pong_received_ms);
   c.config_epoch = n.config_epoch;
+  c.shard_id = n.shard_id;
   if (n.IsReplica() && !n.master.IsNull()) {
     if (const NodeRecord* m = Find(n.master)) c.config_epoch = m->config_epoch;
   }
@@ -249,6 +250,7 @@ Result<std::unique_ptr<ClusterState>> ClusterState::FromConf(const NodesConf& co
     }
     n->endpoint = c.endpoint;
     n->flags = WireFlagsFromConf(c.flags);
+    n->shard_id = c.shard_id;
     if (n->Failed()) n->fail_time_ms = now_ms;
     if (c.ping_sent) n->ping_sent_ms = now_ms;
     if (c.pong_recv) n->pong_received_ms = now_ms;

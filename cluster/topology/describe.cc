@@ -98,7 +98,7 @@ std::vector<Shard> DescribeShards(const ClusterState& state, uint64_t my_offset)
 }
 
 std::string DescribeInfo(const ClusterState& state, const MessageCounters& sent,
-                         const MessageCounters& received) {
+                         const MessageCounters& received, uint64_t links_over_limit) {
   int assigned = 0, pfail = 0, fail = 0;
   for (int s = 0; s < kClusterSlots; ++s) {
     const NodeRecord* o = state.SlotOwner(s);
@@ -122,7 +122,7 @@ std::string DescribeInfo(const ClusterState& state, const MessageCounters& sent,
   AppendField(out, "cluster_my_epoch", my_epoch);
   AppendCounters(out, sent, "sent");
   AppendCounters(out, received, "received");
-  AppendField(out, "total_cluster_links_buffer_limit_exceeded", 0);
+  AppendField(out, "total_cluster_links_buffer_limit_exceeded", links_over_limit);
   return out;
 }
 

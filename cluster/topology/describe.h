@@ -48,10 +48,11 @@ struct Shard {
 // `my_offset`: this node's own replication offset (other nodes' come from their headers).
 std::vector<Shard> DescribeShards(const ClusterState& state, uint64_t my_offset);
 
-// CLUSTER INFO text ("\r\n" line ends). Counters are indexed by bus message type.
+// CLUSTER INFO text ("\r\n" line ends). Counters are indexed by bus message type;
+// `links_over_limit` counts links freed for exceeding cluster-link-sendbuf-limit.
 using MessageCounters = std::array<uint64_t, bus::kTypeCount>;
 std::string DescribeInfo(const ClusterState& state, const MessageCounters& sent,
-                         const MessageCounters& received);
+                         const MessageCounters& received, uint64_t links_over_limit = 0);
 
 // The immutable snapshot routing reads. Routing settings (coverage, reads when down,
 // preferred endpoint) are left at their defaults for the host to fill in.

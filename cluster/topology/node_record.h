@@ -25,7 +25,12 @@ struct NodeRecord {
   NodeId master;                // null when a master or when the master is unknown
   std::vector<NodeId> replicas; // known replicas, ascending id
   ConfigEpoch config_epoch;
-  int num_slots = 0;            // kept equal to the slots ClusterState binds to this node
+  int num_slots = 0;
+  // Redis 7.2's shard id (a master's own, its replicas share it); null while unknown (7.0 peers).
+  NodeId shard_id;
+  // Whether the node's pings carry a shard-id extension: 0 not seen yet, 1 yes, -1 no (a 7.0
+  // node, which would log a warning for every extension it does not know).
+  int8_t shard_ext = 0;            // kept equal to the slots ClusterState binds to this node
 
   // Times are the monotonic `now` of the inputs (ms); 0 means "never".
   int64_t ctime_ms = 0;

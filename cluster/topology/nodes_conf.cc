@@ -106,7 +106,8 @@ class LineParser {
   std::string ParseAddress(std::string_view a) {
     const std::string bad = "invalid address '" + std::string(a) + "'";
     if (size_t comma = a.find(','); comma != std::string_view::npos) {
-      node_.endpoint.hostname = std::string(a.substr(comma + 1));
+      std::string e = ParseHostnameAndAux(a.substr(comma + 1));
+      if (!e.empty()) return e;
       a = a.substr(0, comma);
     }
     size_t colon = a.rfind(':');
@@ -124,6 +125,24 @@ class LineParser {
       return "invalid cluster bus port in '" + std::string(a) + "'";
     }
     node_.endpoint.cport = static_cast<uint16_t>(p);
+    return {};
+  }
+
+  // "hostname[,key=value...]": 7.2 writes aux fields after the (possibly empty) hostname; only
+  // shard-id is kept, the others (tls-port, nodename) are skipped.
+  std::string ParseHostnameAndAux(std::string_view s) {
+    size_t comma = s.find(',');
+    node_.endpoint.hostname = std::string(s.substr(0, comma));
+    while (comma != std::string_view::npos) {
+      s = s.substr(comma + 1);
+      comma = s.find(',');
+      std::string_view field = s.substr(0, comma);
+      static constexpr std::string_view kShardId = "shard-id=";
+      if (field.substr(0, kShardId.size()) != kShardId) continue;
+      Result<NodeId> id = NodeId::Parse(field.substr(kShardId.size()));
+      if (!id) return "invalid shard-id in '" + std::string(field) + "'";
+      node_.shard_id = *id;
+    }
     return {};
   }
 
@@ -232,12 +251,15 @@ Result<NodesConf> ParseNodesConf(std::string_view text) {
   return conf;
 }
 
-std::string RenderNodeLine(const NodesConfNode& n) {
+std::string RenderNodeLine(const NodesConfNode& n, bool with_aux) {
   std::string out;
   out.reserve(160);
   out.append(n.id.view()).append(" ").append(n.endpoint.ip).append(":");
   out.append(std::to_string(n.endpoint.port)).append("@").append(std::to_string(n.endpoint.cport));
-  if (!n.endpoint.hostname.empty()) out.append(",").append(n.endpoint.hostname);
+  if (!n.endpoint.hostname.empty() || (with_aux && !n.shard_id.IsNull())) {
+    out.append(",").append(n.endpoint.hostname);
+  }
+  if (with_aux && !n.shard_id.IsNull()) out.append(",shard-id=").append(n.shard_id.view());
   out.append(" ");
   bool any = false;
   for (const FlagName& fl : kFlagNames) {
@@ -277,7 +299,7 @@ std::string RenderNodeLine(const NodesConfNode& n) {
 
 std::string RenderNodesConf(const NodesConf& conf) {
   std::string out;
-  for (const NodesConfNode& n : conf.nodes) out.append(RenderNodeLine(n)).append("\n");
+  for (const NodesConfNode& n : conf.nodes) out.append(RenderNodeLine(n, true)).append("\n");
   out.append("vars currentEpoch ").append(std::to_string(conf.current_epoch.value));
   out.append(" lastVoteEpoch ").append(std::to_string(conf.last_vote_epoch)).append("\n");
   return out;

@@ -42,6 +42,7 @@ struct NodesConfNode {
   SlotBitmap slots;
   std::map<int, NodeId> migrating;  // slot -> destination ("[slot->-id]")
   std::map<int, NodeId> importing;  // slot -> source ("[slot-<-id]")
+  NodeId shard_id;  // 7.2 aux field "shard-id=" (nodes.conf only); null when absent
   bool operator==(const NodesConfNode&) const = default;
 };
 
@@ -57,8 +58,9 @@ struct NodesConf {
 // Requires exactly one `myself` node and unique ids.
 Result<NodesConf> ParseNodesConf(std::string_view text);
 
-// One node line without the trailing newline (the CLUSTER NODES form).
-std::string RenderNodeLine(const NodesConfNode& node);
+// One node line without the trailing newline (the CLUSTER NODES form). `with_aux` adds the 7.2
+// aux fields nodes.conf keeps after the hostname: ",<hostname>,shard-id=<id>".
+std::string RenderNodeLine(const NodesConfNode& node, bool with_aux = false);
 // Every node line followed by `vars currentEpoch N lastVoteEpoch M`, each
 // ending in '\n'.
 std::string RenderNodesConf(const NodesConf& conf);

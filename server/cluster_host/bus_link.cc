@@ -1,10 +1,9 @@
-// BusLink: libuv plumbing of one cluster-bus connection, and the logger bridge.
+// BusLink: libuv plumbing of one cluster-bus connection.
 #include "server/cluster_host/bus_link.h"
 
 #include <cstring>
 #include <utility>
 
-#include "server/log/logger.h"
 
 namespace slotd {
 namespace {
@@ -82,8 +81,10 @@ void BusLink::Send(std::string bytes) {
 void BusLink::Write(std::string bytes) {
   auto* w = new WriteRequest{{}, std::move(bytes), this};
   w->req.data = w;
+  in_flight_bytes_ += w->data.size();
   uv_buf_t buf = uv_buf_init(w->data.data(), static_cast<unsigned>(w->data.size()));
   if (uv_write(&w->req, reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1, OnWrite) != 0) {
+    in_flight_bytes_ -= w->data.size();
     delete w;
     ReportDown();
   }
@@ -92,6 +93,7 @@ void BusLink::Write(std::string bytes) {
 void BusLink::OnWrite(uv_write_t* req, int status) {
   auto* w = static_cast<WriteRequest*>(req->data);
   BusLink* link = w->link;
+  link->in_flight_bytes_ -= w->data.size();
   delete w;
   if (status != 0 && !link->closing_) link->ReportDown();
 }
@@ -125,6 +127,16 @@ void BusLink::Close() {
            [](uv_handle_t* handle) { delete static_cast<BusLink*>(handle->data); });
 }
 
+size_t BusLink::SendBufferUsed() const {
+  return pending_.size() +
+         uv_stream_get_write_queue_size(reinterpret_cast<const uv_stream_t*>(&tcp_));
+}
+
+std::string BusLink::Events() const {
+  if (!connected_) return "";
+  return SendBufferUsed() > 0 ? "rw" : "r";
+}
+
 std::string BusLink::PeerIp() const {
   sockaddr_storage addr;
   int len = sizeof(addr);
@@ -137,10 +149,6 @@ std::string BusLink::LocalIp() const {
   int len = sizeof(addr);
   if (uv_tcp_getsockname(&tcp_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return "";
   return SockIp(addr);
-}
-
-void ClusterHostLog(int level, const std::string& text) {
-  Log(static_cast<LogLevel>(level), "%s", text.c_str());
 }
 
 }  // namespace slotd

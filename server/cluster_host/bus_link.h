@@ -1,7 +1,5 @@
 // BusLink: one cluster-bus TCP connection on libuv (inbound or outbound), buffering sends until
-// an outbound connect completes. Bytes and failures go to a BusLinkOwner. Also the cluster
-// host's bridge to the server logger (kept here: logger.h and cluster/node/effects.h both
-// define slotd::LogLevel, so no translation unit may include both).
+// an outbound connect completes. Bytes and failures go to a BusLinkOwner.
 #pragma once
 #include <uv.h>
 
@@ -39,6 +37,12 @@ class BusLink {
   uint64_t id() const { return id_; }
   void set_id(uint64_t id) { id_ = id; }
   bool closing() const { return closing_; }
+  // Bytes waiting to reach the kernel (queued before the connect, or behind a slow peer).
+  size_t SendBufferUsed() const;
+  // Bytes the link holds in memory for sends not yet completed.
+  size_t SendBufferAllocated() const { return pending_.capacity() + in_flight_bytes_; }
+  // CLUSTER LINKS "events": "r" while reading, plus "w" while a write is pending.
+  std::string Events() const;
   std::string PeerIp() const;
   std::string LocalIp() const;
 
@@ -58,11 +62,8 @@ class BusLink {
   bool connected_ = false;
   bool closing_ = false;
   std::string pending_;  // sends issued before the connect completed
+  size_t in_flight_bytes_ = 0;  // handed to uv_write, not yet completed
   char read_buf_[16 * 1024];
 };
-
-// Server-logger bridge for the cluster host: `level` is the numeric LogLevel (0 debug ..
-// 3 warning), identical in both enums.
-void ClusterHostLog(int level, const std::string& text);
 
 }  // namespace slotd

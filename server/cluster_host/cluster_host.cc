@@ -1,4 +1,5 @@
-// ClusterHost: nodes.conf, the bus, the tick and effect execution around one ClusterNode.
+// ClusterHost: nodes.conf, the tick and effect execution around one ClusterNode (its bus side is
+// in cluster_host_bus.cc).
 #include "server/cluster_host/cluster_host.h"
 
 #include <fcntl.h>
@@ -16,8 +17,10 @@
 #include "cluster/bus/codec.h"
 #include "cluster/topology/cluster_view.h"
 #include "cluster/topology/describe.h"
+#include "server/app/client_pause.h"
 #include "server/app/file_io.h"
 #include "server/cluster_host/routing_glue.h"
+#include "server/log/logger.h"
 #include "server/replication/replication.h"
 
 namespace slotd {
@@ -25,8 +28,16 @@ namespace {
 
 constexpr uint64_t kTickMs = 100;
 
-void HostLog(LogLevel level, const std::string& text) {
-  ClusterHostLog(static_cast<int>(level), text);
+void HostLog(LogLevel level, const std::string& text) { Log(level, "%s", text.c_str()); }
+
+LogLevel ToLogLevel(EffectLogLevel level) {
+  switch (level) {
+    case EffectLogLevel::kDebug: return LogLevel::kDebug;
+    case EffectLogLevel::kVerbose: return LogLevel::kVerbose;
+    case EffectLogLevel::kNotice: return LogLevel::kNotice;
+    case EffectLogLevel::kWarning: break;
+  }
+  return LogLevel::kWarning;
 }
 
 int64_t WallMs() {
@@ -67,6 +78,8 @@ ClusterHost::~ClusterHost() {
 int64_t ClusterHost::MonotonicMs() const {
   return static_cast<int64_t>(uv_hrtime() / 1000000);
 }
+
+int64_t ClusterHost::WallNowMs() { return WallMs(); }
 
 uint64_t ClusterHost::ReplicationOffset() const {
   if (server_.replication == nullptr) return 0;
@@ -208,6 +221,7 @@ ReplicationStatus ClusterHost::SampleReplication() {
 }
 
 void ClusterHost::Tick() {
+  FreeLinksOverSendLimit();
   TickInput in;
   in.now_ms = MonotonicMs();
   in.wall_ms = WallMs();
@@ -223,56 +237,6 @@ AdminResult ClusterHost::Admin(
   AdminResult result = call(*node_, MonotonicMs(), out);
   Execute(out);
   return result;
-}
-
-void ClusterHost::OnBusAccept(uv_stream_t* server, int status) {
-  auto* host = static_cast<ClusterHost*>(server->data);
-  if (status < 0) return;
-  // The id is only known once the node registers the link, so accept under a placeholder.
-  auto* link = new BusLink(host->loop_, 0, host);
-  if (!link->Accept(server)) return;
-  LinkId id = host->node_->OnAccept(link->PeerIp(), link->LocalIp(), host->MonotonicMs());
-  link->set_id(id);
-  auto state = std::make_unique<LinkState>();
-  state->link = link;
-  host->links_[id] = std::move(state);
-}
-
-void ClusterHost::OnBusData(BusLink& link, std::string_view bytes) {
-  LinkId id = link.id();
-  auto it = links_.find(id);
-  if (it == links_.end()) return;
-  LinkState* state = it->second.get();
-  state->reader.Append(bytes);
-  std::string_view frame;
-  while (!link.closing()) {
-    bus::FrameReader::Status st = state->reader.Next(&frame);
-    if (st == bus::FrameReader::Status::kNeedMore) break;
-    if (st == bus::FrameReader::Status::kError) {
-      HostLog(LogLevel::kWarning, "Closing cluster bus link: " + state->reader.error());
-      OnBusDown(link);
-      link.Close();
-      return;
-    }
-    Result<bus::Message> msg = bus::Decode(frame);
-    if (!msg) {
-      // Like clusterProcessPacket: the message is dropped, the link kept.
-      HostLog(LogLevel::kVerbose, "Dropping malformed cluster bus message: " + msg.error());
-      continue;
-    }
-    Outbox out;
-    node_->OnFrame(id, msg.value(), MonotonicMs(), out);
-    Execute(out);
-  }
-}
-
-void ClusterHost::OnBusDown(BusLink& link) {
-  auto it = links_.find(link.id());
-  if (it == links_.end() || it->second->link != &link) return;
-  links_.erase(it);
-  Outbox out;
-  node_->OnLinkDown(link.id(), MonotonicMs(), out);
-  Execute(out);
 }
 
 void ClusterHost::Execute(Outbox& out) {
@@ -302,7 +266,7 @@ void ClusterHost::ExecuteOne(Effect& effect) {
   } else if (auto* e = std::get_if<SaveConfigEffect>(&effect)) {
     SaveConfig(*e);
   } else if (auto* e = std::get_if<LogEffect>(&effect)) {
-    HostLog(e->level, e->text);
+    HostLog(ToLogLevel(e->level), e->text);
   } else if (std::holds_alternative<TopologyChangedEffect>(effect)) {
     PublishView();
   } else if (auto* e = std::get_if<ReplicateFromEffect>(&effect)) {
@@ -314,27 +278,24 @@ void ClusterHost::ExecuteOne(Effect& effect) {
     if (server_.replication != nullptr) server_.replication->UnsetMaster(nullptr);
   } else if (auto* e = std::get_if<DeleteSlotKeysEffect>(&effect)) {
     DeleteSlotKeys(e->slot);
+  } else if (auto* e = std::get_if<PauseWritesEffect>(&effect)) {
+    PauseWrites(e->until_ms);
+  } else if (auto* e = std::get_if<DeliverPublishEffect>(&effect)) {
+    if (e->shard) {
+      server_.pubsub.SPublish(e->channel, e->message);
+    } else {
+      server_.pubsub.Publish(e->channel, e->message);
+    }
   }
-  // PauseWritesEffect: client pausing is not wired yet; StateChangedEffect: the node logs it.
+  // StateChangedEffect: the node logs it.
 }
 
-void ClusterHost::Connect(const ConnectEffect& e) {
-  auto* link = new BusLink(loop_, e.link, this);
-  auto state = std::make_unique<LinkState>();
-  state->link = link;
-  links_[e.link] = std::move(state);
-  if (!link->Connect(e.endpoint.ip, e.endpoint.cport)) {
-    links_.erase(e.link);
-    link->Close();
-    failed_connects_.push_back(e.link);
-  }
-}
-
-void ClusterHost::CloseLink(LinkId id) {
-  auto it = links_.find(id);
-  if (it == links_.end()) return;
-  it->second->link->Close();
-  links_.erase(it);
+// Manual failover on the master: writes wait so the replica can reach our offset.
+void ClusterHost::PauseWrites(int64_t until_ms) {
+  if (server_.pause == nullptr) return;
+  if (until_ms == 0) return server_.pause->Unpause(PausePurpose::kClusterFailover);
+  server_.pause->Pause(PausePurpose::kClusterFailover, WallMs() + (until_ms - MonotonicMs()),
+                       PauseKind::kWrite);
 }
 
 void ClusterHost::SaveConfig(const SaveConfigEffect& e) {
@@ -381,6 +342,11 @@ ClusterHost* StartClusterHost(Server& server, uv_loop_t* loop) {
     return nullptr;
   }
   return host.release();
+}
+
+void ClusterPropagatePublish(ClusterHost* host, std::string_view channel,
+                             std::string_view message, bool shard) {
+  if (host != nullptr) host->PropagatePublish(channel, message, shard);
 }
 
 void ShutdownClusterHost(ClusterHost* host) {

@@ -9,6 +9,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "cluster/bus/frame_reader.h"
 #include "cluster/node/cluster_node.h"
@@ -37,15 +39,33 @@ class ClusterHost : public BusLinkOwner {
   ClusterNode& node() { return *node_; }
   Server& server() { return server_; }
   int64_t MonotonicMs() const;
+  // Unix ms now (CLUSTER LINKS create-time).
+  static int64_t WallNowMs();
   // This node's replication offset (CLUSTER SHARDS, the tick's input).
   uint64_t ReplicationOffset() const;
   // Runs one admin call with a fresh outbox and executes the effects it produced.
   AdminResult Admin(const std::function<AdminResult(ClusterNode&, int64_t, Outbox&)>& call);
 
+  // CLUSTER LINKS: one entry per link bound to a node, in the node's order.
+  struct LinkReport {
+    LinkSummary summary;
+    int64_t create_time_ms = 0;  // Unix ms
+    std::string events;
+    size_t send_allocated = 0;
+    size_t send_used = 0;
+  };
+  std::vector<LinkReport> LinkReports() const;
+  // Links freed for exceeding cluster-link-sendbuf-limit (CLUSTER INFO).
+  uint64_t links_over_limit() const { return links_over_limit_; }
+  // PUBLISH / SPUBLISH in cluster mode: relay the message over the bus.
+  void PropagatePublish(std::string_view channel, std::string_view message, bool shard);
+
   void OnBusData(BusLink& link, std::string_view bytes) override;
   void OnBusDown(BusLink& link) override;
 
  private:
+  // Reports the link down to the node and closes it (malformed input, send buffer over limit).
+  void DropLink(BusLink& link);
   struct LinkState {
     BusLink* link = nullptr;
     bus::FrameReader reader;
@@ -57,10 +77,13 @@ class ClusterHost : public BusLinkOwner {
   bool LoadOrCreate(const NodeOptions& options);
   bool LockConfig(const std::string& path);
   void Tick();
+  // clusterNodeCronFreeLinkOnBufferLimitReached for every link.
+  void FreeLinksOverSendLimit();
   void Execute(Outbox& out);
   void ExecuteOne(Effect& effect);
   void Connect(const ConnectEffect& e);
   void CloseLink(LinkId id);
+  void PauseWrites(int64_t until_ms);
   void SaveConfig(const SaveConfigEffect& e);
   void DeleteSlotKeys(int slot);
   void PublishView();
@@ -81,6 +104,7 @@ class ClusterHost : public BusLinkOwner {
   int lock_fd_ = -1;
   bool executing_ = false;
   bool repl_was_up_ = false;
+  uint64_t links_over_limit_ = 0;
   int64_t repl_down_since_ms_ = 0;
 };
 

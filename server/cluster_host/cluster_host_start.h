@@ -1,7 +1,8 @@
-// The cluster host's entry points for App, free of cluster/ headers (whose LogLevel clashes with
-// the server logger's).
+// The cluster host's entry points for App and the commands, free of cluster/ headers.
 #pragma once
 #include <uv.h>
+
+#include <string_view>
 
 namespace slotd {
 
@@ -10,6 +11,9 @@ class Server;
 
 // Constructs and starts the host (cluster-enabled yes); nullptr when start-up failed (logged).
 ClusterHost* StartClusterHost(Server& server, uv_loop_t* loop);
+// PUBLISH / SPUBLISH in cluster mode: relay the message to the other nodes over the bus.
+void ClusterPropagatePublish(ClusterHost* host, std::string_view channel,
+                             std::string_view message, bool shard);
 // Closes the bus links, the listener and the timer (shutdown); the loop then finishes them.
 void ShutdownClusterHost(ClusterHost* host);
 // Frees the host once the loop has stopped.

@@ -137,6 +137,11 @@ void ClusterMyId(CommandContext& ctx, ArgList) {
   ctx.reply().Bulk(Host(ctx).node().id().view());
 }
 
+// 7.2's CLUSTER MYSHARDID: the shard id this node shares with its master or replicas.
+void ClusterMyShardId(CommandContext& ctx, ArgList) {
+  ctx.reply().Bulk(Host(ctx).node().shard_id().view());
+}
+
 void ClusterNodes(CommandContext& ctx, ArgList) {
   const ClusterNode& node = Host(ctx).node();
   ctx.reply().Verbatim(DescribeNodes(node.state(), node.wall_offset_ms()));
@@ -144,7 +149,30 @@ void ClusterNodes(CommandContext& ctx, ArgList) {
 
 void ClusterInfo(CommandContext& ctx, ArgList) {
   const ClusterNode& node = Host(ctx).node();
-  ctx.reply().Verbatim(DescribeInfo(node.state(), node.sent_by_type(), node.received_by_type()));
+  ctx.reply().Verbatim(DescribeInfo(node.state(), node.sent_by_type(), node.received_by_type(),
+                                    Host(ctx).links_over_limit()));
+}
+
+// 7.0's clusterLinksCommand: one map per link, each node's outbound link before its inbound one.
+void ClusterLinks(CommandContext& ctx, ArgList) {
+  std::vector<ClusterHost::LinkReport> links = Host(ctx).LinkReports();
+  resp::ReplyBuilder& r = ctx.reply();
+  r.ArrayHeader(links.size());
+  for (const ClusterHost::LinkReport& l : links) {
+    r.MapHeader(6);
+    r.Bulk("direction");
+    r.Bulk(l.summary.inbound ? "from" : "to");
+    r.Bulk("node");
+    r.Bulk(l.summary.node.view());
+    r.Bulk("create-time");
+    r.Integer(l.create_time_ms);
+    r.Bulk("events");
+    r.Bulk(l.events);
+    r.Bulk("send-buffer-allocated");
+    r.Integer(static_cast<int64_t>(l.send_allocated));
+    r.Bulk("send-buffer-used");
+    r.Integer(static_cast<int64_t>(l.send_used));
+  }
 }
 
 // One node of a CLUSTER SLOTS range: preferred endpoint, port, id, other endpoints as a map.
@@ -441,7 +469,7 @@ constexpr std::string_view kPerSlotArg = "O(N) where N is the total number of ha
 constexpr std::string_view kPerRange =
     "O(N) where N is the total number of the slots between the start slot and end slot arguments.";
 
-const std::array<ClusterSubcommand, 27> kSubcommands = {{
+const std::array<ClusterSubcommand, 28> kSubcommands = {{
     {"addslots", -3, true, ClusterChangeSlots, "Assign new hash slots to receiving node", "3.0.0",
      kPerSlotArg},
     {"addslotsrange", -4, true, ClusterChangeSlotsRange,
@@ -474,11 +502,12 @@ const std::array<ClusterSubcommand, 27> kSubcommands = {{
      "Provides info about Redis Cluster node state", "3.0.0", "O(1)"},
     {"keyslot", 3, false, ClusterKeySlot, "Returns the hash slot of the specified key", "3.0.0",
      "O(N) where N is the number of bytes in the key"},
-    {"links", 2, false, nullptr,
+    {"links", 2, false, ClusterLinks,
      "Returns a list of all TCP links to and from peer nodes in cluster", "7.0.0", kPerNode},
     {"meet", -4, true, ClusterMeet, "Force a node cluster to handshake with another node", "3.0.0",
      "O(1)"},
     {"myid", 2, false, ClusterMyId, "Return the node id", "3.0.0", "O(1)"},
+    {"myshardid", 2, false, ClusterMyShardId, "Return the node shard id", "7.2.0", "O(1)"},
     {"nodes", 2, false, ClusterNodes, "Get Cluster config for the node", "3.0.0", kPerNode},
     {"replicas", 3, true, ClusterReplicas,
      "List replica nodes of the specified master node", "5.0.0",

@@ -1,4 +1,5 @@
 // SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, SSUBSCRIBE, SUNSUBSCRIBE, PUBLISH, SPUBLISH, PUBSUB.
+#include "server/cluster_host/cluster_host_start.h"
 #include "server/commands/arg_parse.h"
 #include "server/commands/command_context.h"
 #include "server/commands/command_table.h"
@@ -78,12 +79,20 @@ void SUnsubscribeCommand(CommandContext& ctx, ArgList args) {
 void PublishCommand(CommandContext& ctx, ArgList args) {
   size_t receivers = ctx.server().pubsub.Publish(args[1], args[2]);
   ++ctx.server().stats.pubsub_messages;
+  if (ctx.server().cluster != nullptr) {
+    ClusterPropagatePublish(ctx.server().cluster, args[1], args[2], false);
+  } else {
+    // Outside cluster mode replicas' subscribers get it through replication (never the AOF: see
+    // App's propagation feed), as Redis's forceCommandPropagation(PROPAGATE_REPL).
+    ctx.Propagate(args);
+  }
   ctx.reply().Integer(static_cast<int64_t>(receivers));
 }
 
 void SPublishCommand(CommandContext& ctx, ArgList args) {
   size_t receivers = ctx.server().pubsub.SPublish(args[1], args[2]);
   ++ctx.server().stats.pubsub_messages;
+  ClusterPropagatePublish(ctx.server().cluster, args[1], args[2], true);
   ctx.reply().Integer(static_cast<int64_t>(receivers));
 }
 

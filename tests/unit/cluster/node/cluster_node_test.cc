@@ -6,40 +6,15 @@
 #include <gtest/gtest.h>
 
 #include "cluster/topology/describe.h"
+#include "tests/unit/cluster/node/node_test_util.h"
 
 namespace slotd {
 namespace {
 
-NodeOptions Options() {
-  NodeOptions o;
-  o.node_timeout_ms = 1000;
-  o.myself.port = 6379;
-  o.myself.cport = 16379;
-  return o;
-}
-
-NodeId Id(char c) { return *NodeId::Parse(std::string(40, c)); }
-
-template <typename T>
-std::vector<const T*> All(const Outbox& out) {
-  std::vector<const T*> v;
-  for (const Effect& e : out) {
-    if (const T* t = std::get_if<T>(&e)) v.push_back(t);
-  }
-  return v;
-}
-
-// A frame from peer `sender` with the given role and slots.
-bus::Message From(const NodeId& sender, bus::MessageType type, uint64_t current_epoch = 0) {
-  bus::Message m;
-  m.header.type = type;
-  m.header.sender = sender;
-  m.header.port = 7000;
-  m.header.cport = 17000;
-  m.header.flags = bus::kFlagMaster;
-  m.header.current_epoch.value = current_epoch;
-  return m;
-}
+using node_test::All;
+using node_test::From;
+using node_test::Id;
+using node_test::Options;
 
 TEST(ClusterNodeAdmin, SlotAssignmentErrorsMatchRedis) {
   ClusterNode n(Options(), 1);
