@@ -43,6 +43,23 @@ bool ToolCluster::IsEmpty(ToolNode& node, std::string& err) {
   return InfoField(info, "cluster_known_nodes").value_or(0) == 1;
 }
 
+bool ToolCluster::IsEmptyClusterNode(ToolNode& node) {
+  if (!RequireClusterNode(node)) return false;
+  std::string err;
+  NodesConf view;
+  if (!LoadSelf(node, view, err)) {
+    PrintReplyError(node, err);
+    return false;
+  }
+  if (IsEmpty(node, err)) return true;
+  const std::string why = err.empty() ? "is not empty. Either the node already knows other "
+                                        "nodes (check with CLUSTER NODES) or contains some key "
+                                        "in database 0."
+                                      : err;
+  Log(Level::kErr, "[ERR] Node " + node.address() + " " + why + "\n");
+  return false;
+}
+
 bool ToolCluster::FetchView(ToolNode& node, NodesConf& view) {
   std::string text;
   std::string err;
@@ -70,6 +87,7 @@ bool ToolCluster::LoadSelf(ToolNode& node, NodesConf& view, std::string& err) {
 
 bool ToolCluster::LoadFromNode(const HostPort& seed_addr) {
   nodes_.clear();
+  unreachable_masters_ = 0;
   std::unique_ptr<ToolNode> seed = Connect(seed_addr);
   if (seed == nullptr) return false;
   if (!RequireClusterNode(*seed)) return false;
@@ -84,7 +102,10 @@ bool ToolCluster::LoadFromNode(const HostPort& seed_addr) {
     if (peer.flags & kNodeMyself) continue;
     if (peer.endpoint.ip.empty() || peer.endpoint.port == 0) continue;
     std::unique_ptr<ToolNode> node = Connect({peer.endpoint.ip, peer.endpoint.port});
-    if (node == nullptr) continue;
+    if (node == nullptr) {
+      if (peer.flags & kNodeMaster) ++unreachable_masters_;
+      continue;
+    }
     node->seen_flags = peer.flags;
     NodesConf view;
     if (!LoadSelf(*node, view, err)) {

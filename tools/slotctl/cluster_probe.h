@@ -38,6 +38,9 @@ class ToolCluster {
   static bool RequireClusterNode(ToolNode& node);
   // No db0 keys and CLUSTER INFO shows cluster_known_nodes:1.
   static bool IsEmpty(ToolNode& node, std::string& err);
+  // RequireClusterNode, LoadSelf and IsEmpty, printing redis-cli's error for the first failure
+  // ("[ERR] Node h:p is not empty. Either the node already knows other nodes ...").
+  static bool IsEmptyClusterNode(ToolNode& node);
   // A fresh CLUSTER NODES from `node`, parsed; false on any error.
   static bool FetchView(ToolNode& node, NodesConf& view);
   // CLUSTER NODES into node.self (and node.replicate); the whole parsed view into `view`.
@@ -53,10 +56,14 @@ class ToolCluster {
   ToolNode* ByName(std::string_view id);
 
   std::vector<std::unique_ptr<ToolNode>>& nodes() { return nodes_; }
+  const std::string& password() const { return password_; }
+  // Masters the seed reported that could not be reached or loaded (fix refuses to run then).
+  int unreachable_masters() const { return unreachable_masters_; }
 
  private:
   std::string password_;
   std::vector<std::unique_ptr<ToolNode>> nodes_;
+  int unreachable_masters_ = 0;
 };
 
 // "Node h:p replied with error:\n<err>\n" at error level, as redis-cli prints reply errors.

@@ -23,22 +23,7 @@ constexpr int kJoinTimeoutBaseS = 120;
 
 bool ProbeNode(ToolCluster& cluster, const HostPort& addr) {
   std::unique_ptr<ToolNode> node = cluster.Connect(addr);
-  if (node == nullptr) return false;
-  if (!ToolCluster::RequireClusterNode(*node)) return false;
-  std::string err;
-  NodesConf view;
-  if (!ToolCluster::LoadSelf(*node, view, err)) {
-    PrintReplyError(*node, err);
-    return false;
-  }
-  if (!ToolCluster::IsEmpty(*node, err)) {
-    const std::string why = err.empty() ? "is not empty. Either the node already knows other "
-                                          "nodes (check with CLUSTER NODES) or contains some key "
-                                          "in database 0."
-                                        : err;
-    Log(Level::kErr, "[ERR] Node " + node->address() + " " + why + "\n");
-    return false;
-  }
+  if (node == nullptr || !ToolCluster::IsEmptyClusterNode(*node)) return false;
   for (const auto& other : cluster.nodes()) {
     if (other->self.id == node->self.id) {
       Log(Level::kErr,
@@ -81,13 +66,6 @@ void ApplyPlan(ToolCluster& cluster, const CreatePlan& plan) {
   } else {
     Log(Level::kWarn, "[WARNING] Some slaves of the same master are in the same host\n");
   }
-}
-
-bool Confirm(const char* question) {
-  Print(std::string(question) + " (type 'yes' to accept): ");
-  std::string answer;
-  if (!std::getline(std::cin, answer)) return false;
-  return answer == "yes";
 }
 
 // ADDSLOTSRANGE per range (one round trip); servers without it get ADDSLOTS with every slot.
@@ -179,6 +157,13 @@ bool SendEpochsAndMeet(ToolCluster& cluster) {
 }
 
 }  // namespace
+
+bool Confirm(const char* question) {
+  Print(std::string(question) + " (type 'yes' to accept): ");
+  std::string answer;
+  if (!std::getline(std::cin, answer)) return false;
+  return answer == "yes";
+}
 
 int RunCreate(const std::vector<HostPort>& addrs, int replicas, const CommonOptions& opts) {
   ToolCluster cluster(opts.password);

@@ -1,4 +1,4 @@
-// `slotctl check` and `slotctl info`, and the node listing and cluster check `create` reuses.
+// `slotctl check`, `info` and `fix`, and the node listing and cluster check other commands reuse.
 #include <cstdio>
 #include <map>
 #include <set>
@@ -25,23 +25,28 @@ std::string FlagsWithoutMyself(uint16_t flags) {
   return out.empty() ? "noflags" : out;
 }
 
-std::string NodeInfo(const ToolNode& node) {
-  std::string out;
+}  // namespace
+
+std::string NodeInfo(const ToolNode& node, int indent) {
+  const std::string pad(indent, ' ');
+  std::string out = pad;
   if (node.dirty && !node.replicate.empty()) {
-    out = "S: " + node.name() + " " + node.address();
+    out += "S: " + node.name() + " " + node.address();
   } else {
-    out = std::string(node.is_replica() ? "S" : "M") + ": " + node.name() + " " + node.address() +
-          "\n   slots:" + SlotsString(node.self.slots) + " (" +
-          std::to_string(node.self.slots.Count()) + " slots) " +
-          FlagsWithoutMyself(node.self.flags);
+    out += std::string(node.is_replica() ? "S" : "M") + ": " + node.name() + " " +
+           node.address() + "\n" + pad + "   slots:" + SlotsString(node.self.slots) + " (" +
+           std::to_string(node.self.slots.Count()) + " slots) " +
+           FlagsWithoutMyself(node.self.flags);
   }
   if (!node.replicate.empty()) {
-    out += "\n   replicates " + node.replicate;
+    out += "\n" + pad + "   replicates " + node.replicate;
   } else if (node.replicas_count > 0) {
-    out += "\n   " + std::to_string(node.replicas_count) + " additional replica(s)";
+    out += "\n" + pad + "   " + std::to_string(node.replicas_count) + " additional replica(s)";
   }
   return out;
 }
+
+namespace {
 
 std::string JoinSlots(const std::map<int, NodeId>& open) {
   std::string out;
@@ -52,8 +57,9 @@ std::string JoinSlots(const std::map<int, NodeId>& open) {
   return out;
 }
 
-// Reports migrating/importing slots per node; false when any slot is open.
-bool CheckOpenSlots(ToolCluster& cluster) {
+// Reports migrating/importing slots per node (and fixes them when asked); false when any slot
+// is open and was not fixed.
+bool CheckOpenSlots(ToolCluster& cluster, const CheckOptions& opts) {
   std::set<int> open;
   for (auto& n : cluster.nodes()) {
     for (const auto* states : {&n->self.migrating, &n->self.importing}) {
@@ -68,13 +74,17 @@ bool CheckOpenSlots(ToolCluster& cluster) {
   std::string list;
   for (int slot : open) list += (list.empty() ? "" : ",") + std::to_string(slot);
   Log(Level::kErr, "[WARNING] The following slots are open: " + list + ".\n");
-  return false;
+  if (!opts.fix) return false;
+  for (int slot : open) {
+    if (!FixOpenSlot(cluster, slot, opts)) return false;
+  }
+  return true;
 }
 
 }  // namespace
 
 void ShowNodes(ToolCluster& cluster) {
-  for (auto& n : cluster.nodes()) Print(NodeInfo(*n) + "\n");
+  for (auto& n : cluster.nodes()) Print(NodeInfo(*n, 0) + "\n");
 }
 
 bool ShowClusterInfo(ToolCluster& cluster) {
@@ -104,11 +114,11 @@ bool ShowClusterInfo(ToolCluster& cluster) {
   return true;
 }
 
-bool CheckCluster(ToolCluster& cluster) {
+bool CheckCluster(ToolCluster& cluster, const CheckOptions& opts) {
   if (cluster.nodes().empty()) return false;
   Log(Level::kInfo,
       ">>> Performing Cluster Check (using node " + cluster.nodes().front()->address() + ")\n");
-  ShowNodes(cluster);
+  if (!opts.quiet) ShowNodes(cluster);
   bool ok = true;
   if (cluster.ConfigConsistent()) {
     Log(Level::kOk, "[OK] All nodes agree about slots configuration.\n");
@@ -117,7 +127,7 @@ bool CheckCluster(ToolCluster& cluster) {
     ok = false;
   }
   Log(Level::kInfo, ">>> Check for open slots...\n");
-  if (!CheckOpenSlots(cluster)) ok = false;
+  if (!CheckOpenSlots(cluster, opts)) ok = false;
   Log(Level::kInfo, ">>> Check slots coverage...\n");
   SlotBitmap covered;
   for (auto& n : cluster.nodes()) {
@@ -127,7 +137,7 @@ bool CheckCluster(ToolCluster& cluster) {
     Log(Level::kOk, "[OK] All 16384 slots covered.\n");
   } else {
     Log(Level::kErr, "[ERR] Not all 16384 slots are covered by nodes.\n\n");
-    ok = false;
+    ok = opts.fix && FixSlotsCoverage(cluster, covered, opts) > 0;
   }
   return ok;
 }
@@ -138,6 +148,18 @@ int RunCheck(const HostPort& seed, const CommonOptions& opts) {
   const bool info_ok = ShowClusterInfo(cluster);
   const bool check_ok = CheckCluster(cluster);
   return info_ok && check_ok ? 0 : 1;
+}
+
+int RunFix(const HostPort& seed, const CommonOptions& opts) {
+  ToolCluster cluster(opts.password);
+  if (!cluster.LoadFromNode(seed)) return 1;
+  ShowClusterInfo(cluster);
+  CheckOptions check;
+  check.fix = true;
+  check.yes = opts.yes;
+  check.move = opts.move;
+  check.move.fix = true;
+  return CheckCluster(cluster, check) ? 0 : 1;
 }
 
 int RunInfo(const HostPort& seed, const CommonOptions& opts) {
