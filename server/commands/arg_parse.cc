@@ -108,4 +108,11 @@ TimeoutParse ParseBlockingTimeout(std::string_view s, int64_t now_ms) {
   return {true, now_ms + timeout_ms, {}};
 }
 
+TimeoutParse ParseMsTimeout(std::string_view s) {
+  std::optional<int64_t> value = ParseInt64(s);
+  if (!value) return {false, 0, errors::kTimeoutNotInteger};
+  if (*value < 0) return {false, 0, errors::kTimeoutNegative};
+  return {true, *value, {}};
+}
+
 }  // namespace slotd

@@ -32,5 +32,8 @@ struct TimeoutParse {
   std::string_view error;        // set when !ok
 };
 TimeoutParse ParseBlockingTimeout(std::string_view s, int64_t now_ms);
+// A timeout in whole milliseconds (WAIT, CLIENT PAUSE): a non-negative integer; deadline_ms is the
+// value itself (not added to a clock).
+TimeoutParse ParseMsTimeout(std::string_view s);
 
 }  // namespace slotd

@@ -4,10 +4,12 @@
 #include <string>
 #include <vector>
 
+#include "server/app/client_pause.h"
 #include "server/commands/arg_parse.h"
 #include "server/commands/command_context.h"
 #include "server/commands/command_table.h"
 #include "server/commands/server_family.h"
+#include "server/net/connection.h"
 #include "server/resp/errors.h"
 
 namespace slotd {
@@ -241,8 +243,12 @@ void ClientKill(CommandContext& ctx, ArgList args) {
   for (Client* c : victims) {
     if (c == &self) {
       kill_self = true;
+    } else if (c->connection() != nullptr) {
+      // Freed at once with its pending output, as Redis's freeClient(): a PUBLISH right after
+      // the kill must not count (or reach) a killed subscriber.
+      c->connection()->Close(false);
     } else if (ctx.server().close_client) {
-      ctx.server().close_client(*c);
+      ctx.server().close_client(*c);  // the master link's client has no connection of its own
     }
   }
   if (old_form) {
@@ -347,7 +353,9 @@ void ClientUnblock(CommandContext& ctx, ArgList args) {
   }
   Server& server = ctx.server();
   auto it = server.clients.find(static_cast<uint64_t>(*id));
-  if (it == server.clients.end() || !it->second->blocked) {
+  // A client postponed by a pause is not unblockable (Redis 7.0 crashes here; later versions reply 0).
+  if (it == server.clients.end() || !it->second->blocked ||
+      (server.pause != nullptr && server.pause->IsPostponed(*it->second))) {
     ctx.reply().Integer(0);
     return;
   }
@@ -360,6 +368,44 @@ void ClientUnblock(CommandContext& ctx, ArgList args) {
     server.UnblockClient(target, true);
   }
   ctx.reply().Integer(1);
+}
+
+// CLIENT PAUSE timeout [WRITE|ALL]: postpones clients' commands (all, or those that write or may
+// replicate) for `timeout` ms. The deadline wraps like Redis's mstime arithmetic: a huge timeout
+// overflows into the past and pauses nothing.
+void ClientPauseCommand(CommandContext& ctx, ArgList args) {
+  if (args.size() > 4) {
+    ctx.reply().Error(errors::UnknownSubcommandOrArity(args[1], "client"));
+    return;
+  }
+  PauseKind kind = PauseKind::kAll;
+  if (args.size() == 4) {
+    if (EqualsIgnoreCase(args[3], "WRITE")) {
+      kind = PauseKind::kWrite;
+    } else if (!EqualsIgnoreCase(args[3], "ALL")) {
+      ctx.reply().Error(errors::kPauseMode);
+      return;
+    }
+  }
+  TimeoutParse timeout = ParseMsTimeout(args[2]);
+  if (!timeout.ok) {
+    ctx.reply().Error(timeout.error);
+    return;
+  }
+  int64_t end_ms = 0;  // 0: already over
+  if (timeout.deadline_ms > 0) {
+    end_ms = static_cast<int64_t>(static_cast<uint64_t>(ctx.now_ms()) +
+                                  static_cast<uint64_t>(timeout.deadline_ms));
+  }
+  if (ClientPause* pause = ctx.server().pause; pause != nullptr) {
+    pause->Pause(PausePurpose::kClientCommand, end_ms, kind);
+  }
+  ctx.reply().Ok();
+}
+
+void ClientUnpause(CommandContext& ctx, ArgList) {
+  if (ClientPause* pause = ctx.server().pause; pause != nullptr) pause->Unpause(PausePurpose::kClientCommand);
+  ctx.reply().Ok();
 }
 
 // No client tracking: there is never a redirection.
@@ -380,6 +426,8 @@ void ClientHelp(CommandContext& ctx, ArgList) {
              "    * SKIPME (YES|NO)", "      Skip killing current connection (default: yes).",
              "LIST [options ...]", "    Return information about client connections. Options:",
              "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)", "      Return clients of specified type.",
+             "UNPAUSE", "    Stop the current client pause, resuming traffic.",
+             "PAUSE <timeout> [WRITE|ALL]", "    Suspend all, or just write, clients for <timeout> milliseconds.",
              "REPLY (ON|OFF|SKIP)", "    Control the replies sent to the current connection.",
              "SETNAME <name>", "    Assign the name <name> to the current connection.",
              "SETINFO <LIB-NAME|LIB-VER> <value>", "    Set client meta attr. Options are:",
@@ -420,6 +468,10 @@ void RegisterClientCommand(CommandTable& table) {
       Sub("unblock", -3, kAdmin, ClientUnblock, kAdminAcl,
           "Unblock a client blocked in a blocking command from a different connection", "5.0.0",
           "O(log N) where N is the number of client connections"),
+      Sub("pause", -3, kAdmin, ClientPauseCommand, kAdminAcl,
+          "Stop processing commands from clients for some time", "2.9.50", "O(1)"),
+      Sub("unpause", 2, kAdmin, ClientUnpause, kAdminAcl, "Resume processing of clients that were paused",
+          "6.2.0", "O(N) Where N is the number of paused clients"),
       Sub("getredir", 2, kBase, ClientGetRedir, kAcl,
           "Get tracking notifications redirection client ID if any", "6.0.0", "O(1)"),
       Sub("help", 2, kCmdLoading | kCmdStale | kCmdSentinel, ClientHelp, kAcl,

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "server/app/client_pause.h"
 #include "server/app/cycle_clock.h"
 #include "server/cluster_host/routing_glue.h"
 #include "server/commands/arg_parse.h"
@@ -81,6 +82,14 @@ void FeedMonitors(Server& server, Client& client, ArgList args) {
   }
 }
 
+// Evicts as needed; while clients are paused the data set stays as it is (nothing is evicted).
+bool UnderMaxmemory(Server& server) {
+  if (server.pause != nullptr && server.pause->Paused()) {
+    return server.UsedMemory() <= server.config.maxmemory;
+  }
+  return server.EnforceMaxmemory();
+}
+
 // Records an error that happened while queueing inside MULTI, so EXEC aborts.
 void FlagMultiError(Client& client) {
   if (client.in_multi) client.multi_error = true;
@@ -142,8 +151,6 @@ void Execute(Server& server, Client& client, const CommandSpec& spec, ArgList ar
   CommandContext ctx(server, client, spec, args);
   ctx.set_in_exec(in_exec);
   uint64_t dirty_before = server.dirty;
-  int64_t repl_before =
-      server.replication != nullptr ? server.replication->master_repl_offset() : 0;
   ++server.execution_depth;
   int64_t start = CycleNow();
   spec.handler(ctx, args);
@@ -155,10 +162,10 @@ void Execute(Server& server, Client& client, const CommandSpec& spec, ArgList ar
     if (server.dirty > dirty_before && !ctx.propagation_overridden()) {
       server.AlsoPropagate(client.db_index, args);
     }
-    if (server.execution_depth == 0) server.FlushPropagation();
-    // WAIT waits for the stream up to this client's last write (Redis's c->woff).
-    if (server.replication != nullptr && server.replication->master_repl_offset() != repl_before)
-      client.woff = server.replication->master_repl_offset();
+    if (server.execution_depth == 0) {
+      server.FlushPropagation();
+      if (server.replication != nullptr) server.replication->TakeWriteOffset(client);
+    }
   }
   ++server.stats.total_commands_processed;
   ++client.commands_processed;
@@ -169,7 +176,11 @@ void Execute(Server& server, Client& client, const CommandSpec& spec, ArgList ar
 }
 
 void Dispatch(Server& server, Client& client, ArgList args) {
-  if (args.empty()) return;
+  if (args.empty()) {
+    // A replica's newline while it loads our RDB keeps it from timing out (Redis's repl_ack_time).
+    if (client.is_replica && server.replication != nullptr) server.replication->OnReplicaNewline(client);
+    return;
+  }
   AskingScope asking_scope(client);  // ASKING lasts one command (cluster mode)
   // The top-level spec (for container commands the parent) decides the context rules.
   const CommandSpec* top = nullptr;
@@ -214,6 +225,12 @@ void Dispatch(Server& server, Client& client, ArgList args) {
     client.reply.Error(errors::PubSubContext(name));
     return;
   }
+  // A client pause postpones what it covers (before MULTI queueing, as Redis); replicas never wait, and
+  // the master's stream is held back by the replica's applier instead.
+  if (server.pause != nullptr && server.pause->Paused() && !client.is_replica && !client.is_master &&
+      server.pause->MaybePostpone(client, *spec, args)) {
+    return;
+  }
   if (client.in_multi && !RunsInsideMulti(name)) {
     if (spec->flags & kCmdNoMulti) {
       client.reply.Error("Command not allowed inside a transaction");
@@ -225,7 +242,7 @@ void Dispatch(Server& server, Client& client, ArgList args) {
     return;
   }
   // The master's stream is applied whatever our memory (replica-ignore-maxmemory).
-  if (server.config.maxmemory > 0 && !client.is_master && !server.EnforceMaxmemory() &&
+  if (server.config.maxmemory > 0 && !client.is_master && !UnderMaxmemory(server) &&
       (spec->flags & kCmdDenyOom)) {
     client.reply.Error(errors::kOom);
     return;

@@ -72,12 +72,15 @@ void LastSave(CommandContext& ctx, ArgList) {
 void DebugReload(CommandContext& ctx, ArgList args) {
   bool flush = true;
   bool save = true;
+  bool merge = false;  // with NOFLUSH: keys in the file replace those in memory
   for (size_t i = 2; i < args.size(); ++i) {
     if (EqualsIgnoreCase(args[i], "NOFLUSH")) {
       flush = false;
     } else if (EqualsIgnoreCase(args[i], "NOSAVE")) {
       save = false;
-    } else if (!EqualsIgnoreCase(args[i], "MERGE")) {
+    } else if (EqualsIgnoreCase(args[i], "MERGE")) {
+      merge = true;
+    } else {
       ctx.reply().Error(errors::kDebugReloadOptions);
       return;
     }
@@ -89,7 +92,7 @@ void DebugReload(CommandContext& ctx, ArgList args) {
     return;
   }
   bool drop_expired = ctx.config().replicaof_host.empty();
-  if (!snapshots->LoadFile(snapshots->RdbPath(), drop_expired, flush)) {
+  if (!snapshots->LoadFile(snapshots->RdbPath(), drop_expired, flush, merge)) {
     ctx.reply().Error(errors::kDebugReloadFailed);
     return;
   }

@@ -19,7 +19,6 @@ constexpr std::string_view kWaitOnReplica =
     "replica is configured "
     "to be writable (which is not the default) writes to replicas are just local and are not "
     "propagated.";
-constexpr std::string_view kTimeoutNotInteger = "timeout is not an integer or out of range";
 constexpr std::string_view kFailoverToMaster = "PSYNC FAILOVER can't be sent to a master.";
 
 void ReplicaOf(CommandContext& ctx, ArgList args) {
@@ -27,6 +26,10 @@ void ReplicaOf(CommandContext& ctx, ArgList args) {
   Client& client = ctx.client();
   if (server.cluster_mode()) {
     ctx.reply().Error(kReplicaOfInCluster);
+    return;
+  }
+  if (server.replication != nullptr && server.replication->failing_over()) {
+    ctx.reply().Error(errors::kReplicaOfWhileFailover);
     return;
   }
   if (EqualsIgnoreCase(args[1], "no") && EqualsIgnoreCase(args[2], "one")) {
@@ -105,20 +108,77 @@ void Wait(CommandContext& ctx, ArgList args) {
     ctx.NotInteger();
     return;
   }
-  std::optional<int64_t> timeout = ParseInt64(args[2]);
-  if (!timeout) {
-    ctx.reply().Error(kTimeoutNotInteger);
-    return;
-  }
-  if (*timeout < 0) {
-    ctx.reply().Error(errors::kTimeoutNegative);
+  TimeoutParse timeout = ParseMsTimeout(args[2]);
+  if (!timeout.ok) {
+    ctx.reply().Error(timeout.error);
     return;
   }
   if (server.replication == nullptr) {
     ctx.reply().Integer(0);
     return;
   }
-  server.replication->Wait(ctx.client(), *numreplicas, *timeout, ctx.in_exec());
+  server.replication->Wait(ctx.client(), *numreplicas, timeout.deadline_ms, ctx.in_exec());
+}
+
+// FAILOVER [TO host port [FORCE]] [ABORT] [TIMEOUT ms], parsed as Redis 7.0 does (each option once,
+// ABORT only alone).
+void Failover(CommandContext& ctx, ArgList args) {
+  Server& server = ctx.server();
+  if (server.cluster_mode()) {
+    ctx.reply().Error(errors::kFailoverInCluster);
+    return;
+  }
+  Replication* replication = server.replication;
+  if (args.size() == 2 && EqualsIgnoreCase(args[1], "abort")) {
+    if (replication == nullptr || !replication->AbortFailover("Failover manually aborted")) {
+      ctx.reply().Error(errors::kNoFailover);
+    } else {
+      ctx.reply().Ok();
+    }
+    return;
+  }
+  Replication::FailoverRequest request;
+  bool has_host = false;
+  for (size_t j = 1; j < args.size(); ++j) {
+    if (EqualsIgnoreCase(args[j], "timeout") && j + 1 < args.size() && request.timeout_ms == 0) {
+      std::optional<int64_t> timeout = ParseInt64(args[j + 1]);
+      if (!timeout) {
+        ctx.NotInteger();
+        return;
+      }
+      if (*timeout <= 0) {
+        ctx.reply().Error(errors::kFailoverTimeout);
+        return;
+      }
+      request.timeout_ms = *timeout;
+      ++j;
+    } else if (EqualsIgnoreCase(args[j], "to") && j + 2 < args.size() && !has_host) {
+      std::optional<int64_t> port = ParseInt64(args[j + 2]);
+      if (!port) {
+        ctx.NotInteger();
+        return;
+      }
+      request.host = std::string(args[j + 1]);
+      request.port = static_cast<int>(*port);
+      has_host = true;
+      j += 2;
+    } else if (EqualsIgnoreCase(args[j], "force") && !request.force) {
+      request.force = true;
+    } else {
+      ctx.SyntaxError();
+      return;
+    }
+  }
+  if (replication == nullptr) {
+    ctx.reply().Error(errors::kFailoverNoReplicas);
+    return;
+  }
+  std::string_view error = replication->StartFailover(request);
+  if (!error.empty()) {
+    ctx.reply().Error(error);
+    return;
+  }
+  ctx.reply().Ok();
 }
 
 void Role(CommandContext& ctx, ArgList) {
@@ -170,6 +230,10 @@ void RegisterReplicationCommands(CommandTable& table) {
       "Wait for the synchronous replication of all the write commands sent in the context of "
       "the current connection",
       "3.0.0", "O(1)"));
+  table.Register(
+      MakeSpec("failover", -1, kCmdAdmin | kCmdNoScript | kCmdStale, Failover, kAdmin, "server",
+               "Start a coordinated failover between this server and one of its replicas.", "6.2.0",
+               "O(1)"));
   table.Register(
       MakeSpec("role", 1, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast | kCmdSentinel, Role,
                "@admin @fast @dangerous", "server",

@@ -73,7 +73,8 @@ void LogLoadError(const std::string& message) {
 
 }  // namespace
 
-Result<rdb::LoadResult> Snapshots::LoadFile(const std::string& path, bool drop_expired, bool flush) {
+Result<rdb::LoadResult> Snapshots::LoadFile(const std::string& path, bool drop_expired, bool flush,
+                                            bool allow_dup, std::function<void()> progress) {
   MappedFile file(path);
   if (file.error() != 0) return Error{std::strerror(file.error())};
   if (flush) {
@@ -83,6 +84,8 @@ Result<rdb::LoadResult> Snapshots::LoadFile(const std::string& path, bool drop_e
   rdb::LoadOptions options;
   options.now_ms = server_.now_ms;
   options.drop_expired = drop_expired;
+  options.allow_dup = allow_dup;
+  options.progress = std::move(progress);
   last_load_loaded_ = 0;
   last_load_expired_ = 0;
   Result<rdb::LoadResult> result = rdb::LoadSnapshot(file.bytes(), server_.dbs, server_.config, options);

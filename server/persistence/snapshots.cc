@@ -15,6 +15,7 @@
 #include "server/app/file_io.h"
 #include "server/app/server.h"
 #include "server/log/logger.h"
+#include "server/persistence/aof/aof.h"
 #include "server/persistence/child_process.h"
 #include "server/resp/errors.h"
 
@@ -24,8 +25,8 @@ namespace {
 constexpr int64_t kBgsaveRetryDelaySec = 5;            // CONFIG_BGSAVE_RETRY_DELAY
 constexpr size_t kIncrementalFsyncBytes = 4u << 20;  // REDIS_AUTOSYNC_BYTES
 
-// rdb-key-save-delay: microseconds per key (tests use it to keep a BGSAVE running). Slept once up
-// front for the whole data set; the saving process looks the same from outside.
+}  // namespace
+
 void KeySaveDelay(const Server& server) {
   int64_t delay_us = server.config.rdb_key_save_delay;
   if (delay_us <= 0) return;
@@ -33,8 +34,6 @@ void KeySaveDelay(const Server& server) {
   for (const auto& db : server.dbs) keys += db->size();
   std::this_thread::sleep_for(std::chrono::microseconds(delay_us * static_cast<int64_t>(keys)));
 }
-
-}  // namespace
 
 Snapshots::Snapshots(Server& server, ChildProcess& child) : server_(server), child_(child) {
   last_save_s_ = server_.start_time_ms / 1000;  // start-up counts as a save, as in Redis
@@ -263,6 +262,15 @@ bool Snapshots::PrepareForShutdown(bool save, bool nosave, bool force) {
     Log(LogLevel::kWarning, "There is a child saving an .rdb. Killing it!");
     KillBackgroundSave();
   } else if (child_.active() && child_.kind() == ChildKind::kAof) {
+    // Killing the first rewrite would lose the data set: the AOF has nothing yet (as Redis 7.0).
+    if (server_.aof != nullptr && server_.aof->writing_initial()) {
+      if (!force) {
+        Log(LogLevel::kWarning, "Writing initial AOF, can't exit.");
+        Log(LogLevel::kWarning, "Errors trying to shut down the server. Check the logs for more information.");
+        return false;
+      }
+      Log(LogLevel::kWarning, "Writing initial AOF. Exit anyway.");
+    }
     Log(LogLevel::kWarning, "There is a child rewriting the AOF. Killing it!");
     child_.Kill();
   }

@@ -50,7 +50,8 @@ class Snapshots {
   // Loads `path` into the databases, emptying them first when `flush` (DEBUG RELOAD, a replica's full
   // sync), logging as Redis's rdbLoad does. `drop_expired` = false keeps already expired keys
   // (replicas). A missing file is an error here (ENOENT text).
-  Result<rdb::LoadResult> LoadFile(const std::string& path, bool drop_expired, bool flush = true);
+  Result<rdb::LoadResult> LoadFile(const std::string& path, bool drop_expired, bool flush = true,
+                                   bool allow_dup = false, std::function<void()> progress = nullptr);
   // The aux fields of the file loaded at start-up (repl-id/offset for a restarted replica's PSYNC).
   const rdb::SnapshotInfo& loaded_info() const { return loaded_info_; }
 
@@ -116,5 +117,9 @@ class Snapshots {
 // an EXEC with queued writes, or PING) must be refused for `client`, empty otherwise. The master's link
 // is never refused.
 std::string_view SnapshotWriteError(const Server& server, const Client& client, const CommandSpec& spec);
+
+// rdb-key-save-delay: microseconds per key (tests use it to keep a BGSAVE or AOF rewrite child running).
+// Slept once up front for the whole data set, in the child; it looks the same from outside.
+void KeySaveDelay(const Server& server);
 
 }  // namespace slotd

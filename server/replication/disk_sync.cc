@@ -11,6 +11,7 @@
 
 #include "server/app/server.h"
 #include "server/log/logger.h"
+#include "server/persistence/aof/aof.h"
 #include "server/persistence/child_process.h"
 #include "server/persistence/snapshots.h"
 #include "server/replication/replication.h"
@@ -30,6 +31,24 @@ Replication::ReplicaEntry::~ReplicaEntry() {
 
 bool Replication::WantsDiskless(const ReplicaEntry& entry) const {
   return server_.config.repl_diskless_sync && entry.capa_eof && !entry.old_sync;
+}
+
+// startBgsaveForReplication's failure path: the replicas that needed this fork are told and dropped.
+void Replication::DropReplicasWaitingForFork(bool disk) {
+  Log(LogLevel::kWarning, "BGSAVE for replication failed");
+  for (auto& entry : entries_) {
+    if (entry->state != ReplicaState::kWaitBgsave || entry->fullresync_sent ||
+        WantsDiskless(*entry) == disk) {
+      continue;
+    }
+    // Closed after the reply is written, before the loop sleeps: callers iterate entries_.
+    entry->state = ReplicaState::kNotAttached;
+    Client& client = *entry->client;
+    client.is_replica = false;
+    client.reply.Error("BGSAVE failed, replication can't continue");
+    client.close_after_reply = true;
+    if (server_.schedule_flush) server_.schedule_flush(client);
+  }
 }
 
 void Replication::CloseClients(const std::vector<Client*>& clients) {
@@ -67,10 +86,11 @@ bool Replication::StartDiskSync(ReplicaEntry& entry) {
   slaveseldb_ = -1;  // the stream after the snapshot starts with SELECT
   std::string error;
   if (!server_.snapshots->StartBackgroundSave([this](bool ok) { OnDiskSyncSaved(ok); }, &error)) {
-    Log(LogLevel::kWarning, "BGSAVE for replication failed");  // the cron tries again
+    DropReplicasWaitingForFork(/*disk=*/true);  // as Redis: no retry every tick
     return false;
   }
   disk_sync_running_ = true;
+  rdb_made_for_sync_ = true;
   disk_sync_offset_ = master_repl_offset_;
   for (auto& other : entries_) {
     if (other->state != ReplicaState::kWaitBgsave || other->fullresync_sent ||
@@ -152,6 +172,32 @@ void Replication::StreamRdbFiles() {
     PutOnline(*entry);
   }
   CloseClients(failed);
+}
+
+bool Replication::PersistenceDisabled() const {
+  return server_.config.save.empty() && (server_.aof == nullptr || !server_.aof->enabled());
+}
+
+// rdb-del-sync-files: a persistence-less master removes the file it wrote only to feed replicas, once
+// no replica still needs it (removeRDBUsedToSyncReplicas).
+void Replication::RemoveRdbUsedForSync() {
+  if (!server_.config.rdb_del_sync_files) {
+    rdb_made_for_sync_ = false;
+    return;
+  }
+  if (!rdb_made_for_sync_ || !PersistenceDisabled() || disk_sync_running_ ||
+      server_.snapshots == nullptr) {
+    return;
+  }
+  for (const auto& entry : entries_) {
+    if (entry->state == ReplicaState::kWaitBgsave || entry->state == ReplicaState::kSendBulk) return;
+  }
+  std::string path = server_.snapshots->RdbPath();
+  struct stat st;
+  if (lstat(path.c_str(), &st) != 0) return;
+  rdb_made_for_sync_ = false;
+  Log(LogLevel::kNotice, "Removing the RDB file used to feed replicas in a persistence-less instance");
+  unlink(path.c_str());
 }
 
 }  // namespace slotd

@@ -65,18 +65,20 @@ bool Replication::StartForkedSync() {
   if (pipe(fds) != 0) return false;
   rdb::SnapshotInfo info = SyncSnapshotInfo();
   Server* server = &server_;
-  bool compress = server_.config.rdbcompression;
+  // The live configuration's options, so ctime, IDLE/FREQ hints and list node cuts are right.
+  rdb::WriteOptions options = rdb::WriteOptions::From(server_.config, server_.now_ms);
   int write_fd = fds[1];
-  auto work = [server, info, write_fd, compress]() -> int {
+  auto work = [server, info, write_fd, options]() -> int {
     bool ok = rdb::WriteSnapshot(
         server->dbs, info,
-        [write_fd](std::string_view chunk) { return WriteFully(write_fd, chunk); }, compress);
+        [write_fd](std::string_view chunk) { return WriteFully(write_fd, chunk); }, options);
     return ok ? 0 : 1;
   };
   auto done = [this](int exit_code, int term_signal) {
     if (forked_sync_ == nullptr) return;
     forked_sync_->child_done = true;
     forked_sync_->child_ok = exit_code == 0 && term_signal == 0;
+    forked_sync_->killed = term_signal != 0;
     OnForkedSyncData({}, forked_sync_->eof);
   };
   std::string error;
@@ -84,6 +86,7 @@ bool Replication::StartForkedSync() {
     close(fds[0]);
     close(fds[1]);
     Log(LogLevel::kWarning, "Can't save in background: fork: %s", error.c_str());
+    DropReplicasWaitingForFork(/*disk=*/false);
     return false;
   }
   close(write_fd);
@@ -145,8 +148,11 @@ void Replication::OnForkedSyncData(std::string_view chunk, bool eof) {
   } else {
     Log(LogLevel::kWarning, "Background transfer error");
   }
+  // A child killed by FLUSHALL/SHUTDOWN (or a signal) ends inside their kill path: forking again there
+  // would snapshot a data set about to change, so waiting replicas are left to the next cron tick.
+  bool fork_again = !sync.killed;
   forked_sync_.reset();
-  MaybeStartDelayedSync();
+  if (fork_again) MaybeStartDelayedSync();
 }
 
 // Backpressure for the relay: called after each chunk and before the loop sleeps.

@@ -110,7 +110,8 @@ HandshakeResult ReplicaHandshake::SendPsync() {
     r.message = "Trying a partial resynchronization (request " + options_.psync_replid + ":" +
                 offset + ").";
   }
-  r.bytes = EncodeCommand({"PSYNC", options_.psync_replid, offset});
+  r.bytes = options_.failover ? EncodeCommand({"PSYNC", options_.psync_replid, offset, "FAILOVER"})
+                              : EncodeCommand({"PSYNC", options_.psync_replid, offset});
   state_ = State::kAwaitPsync;
   return r;
 }

@@ -16,6 +16,7 @@ struct HandshakeOptions {
   std::string announce_ip;         // REPLCONF ip-address when set
   std::string psync_replid = "?";  // cached master's replid, "?" for none
   int64_t psync_offset = -1;       // its processed offset + 1
+  bool failover = false;           // PSYNC ... FAILOVER: ask the master to hand over to us (FAILOVER)
 };
 
 enum class HandshakeAction {

@@ -51,6 +51,10 @@ void Replication::Psync(Client& client, ArgList args) {
     }
     UnsetMaster(&client);
   }
+  if (failover_state_ != FailoverState::kNone) {  // our replicas wait until the handover is over
+    client.reply.Error(errors::kSyncWhileFailover);
+    return;
+  }
   if (is_replica() && !link_up()) {
     client.reply.Error("-NOMASTERLINK Can't SYNC while not connected with my master");
     return;
@@ -157,7 +161,7 @@ void Replication::SendSnapshotInProcess(ReplicaEntry& entry) {
         rdb.append(chunk);
         return true;
       },
-      server_.config.rdbcompression);
+      rdb::WriteOptions::From(server_.config, server_.now_ms));
   std::string out;
   if (!entry.old_sync)
     out = "+FULLRESYNC " + replid_ + " " + std::to_string(master_repl_offset_) + "\r\n";
@@ -167,6 +171,10 @@ void Replication::SendSnapshotInProcess(ReplicaEntry& entry) {
   WriteToReplica(entry, out);
   slaveseldb_ = -1;  // the stream after a full sync starts with SELECT
   PutOnline(entry);
+}
+
+void Replication::OnReplicaNewline(Client& client) {
+  if (ReplicaEntry* entry = FindEntry(client)) entry->ack_time_ms = server_.now_ms;
 }
 
 void Replication::PutOnline(ReplicaEntry& entry) {
@@ -315,11 +323,12 @@ void Replication::MasterCron() {
   int64_t now = server_.now_ms;
   bool any = false;
   for (const auto& entry : entries_) any |= entry->state != ReplicaState::kNotAttached;
-  if (any && !is_replica() &&
+  // No PING while a failover waits for the replicas' offsets to match ours.
+  if (any && !is_replica() && failover_state_ == FailoverState::kNone &&
       now - last_ping_ms_ >= static_cast<int64_t>(config.repl_ping_replica_period) * 1000) {
     last_ping_ms_ = now;
     std::string ping[] = {"ping"};  // spelled as Redis 7.0 sends it
-    Feed(slaveseldb_, ping);
+    FeedCommand(slaveseldb_, ping);
   }
   std::vector<Client*> timed_out;
   for (auto& entry : entries_) {
@@ -350,6 +359,7 @@ void Replication::MasterCron() {
         static_cast<size_t>(config.repl_backlog_size));  // CONFIG SET repl-backlog-size
   }
   UpdateGoodReplicas();
+  RemoveRdbUsedForSync();
 }
 
 }  // namespace slotd

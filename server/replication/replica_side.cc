@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "server/app/client_pause.h"
 #include "server/app/server.h"
 #include "server/commands/dispatcher.h"
 #include "server/log/logger.h"
@@ -46,6 +47,15 @@ bool Replication::SetMaster(const std::string& host, int port, const Client* by,
   Config& config = server_.config;
   *already = is_replica() && config.replicaof_host == host && config.replicaof_port == port;
   if (*already) return true;
+  Log(LogLevel::kNotice, "REPLICAOF %s:%d enabled (user request from '%s')", host.c_str(), port,
+      ClientDescription(by).c_str());
+  BecomeReplicaOf(host, port);
+  return true;
+}
+
+// replicationSetMaster: also the master's step in a FAILOVER.
+void Replication::BecomeReplicaOf(const std::string& host, int port) {
+  Config& config = server_.config;
   bool was_master = !is_replica();
   if (!was_master) DropLink(true);
   config.replicaof_host = host;
@@ -56,12 +66,9 @@ bool Replication::SetMaster(const std::string& host, int port, const Client* by,
     have_cached_master_ = true;
     cached_db_ = slaveseldb_ < 0 ? 0 : slaveseldb_;
   }
-  Log(LogLevel::kNotice, "REPLICAOF %s:%d enabled (user request from '%s')", host.c_str(), port,
-      ClientDescription(by).c_str());
   ApplyRole();
   state_ = ReplState::kConnect;
   ConnectToMaster();
-  return true;
 }
 
 void Replication::UnsetMaster(const Client* by) {
@@ -121,6 +128,7 @@ void Replication::OnLinkConnected(int status) {
     options.psync_replid = replid_;
     options.psync_offset = master_repl_offset_ + 1;
   }
+  options.failover = failover_state_ == FailoverState::kInProgress;
   handshake_ = std::make_unique<ReplicaHandshake>(std::move(options));
   state_ = ReplState::kHandshake;
   last_io_ms_ = server_.now_ms;
@@ -185,6 +193,8 @@ void Replication::DropLink(bool cache) {
     unlink(payload_path_.c_str());
   }
   payload_header_read_ = false;
+  payload_in_memory_ = false;
+  std::string().swap(payload_mem_);
   if (was_connected || link_down_since_ms_ == 0) link_down_since_ms_ = server_.now_ms;
   state_ = is_replica() ? ReplState::kConnect : ReplState::kNone;
 }
@@ -210,6 +220,15 @@ void Replication::ProcessHandshake() {
     HandshakeResult r = handshake_->OnReply(line);
     bool failed = r.action == HandshakeAction::kError || r.action == HandshakeAction::kRetryLater;
     if (!r.message.empty()) LogLines(failed ? LogLevel::kWarning : LogLevel::kNotice, r.message);
+    // A FAILOVER handover ends with the target's answer to PSYNC ... FAILOVER (a full resync is
+    // unusual but fine); anything else puts us back in charge.
+    if (failover_state_ == FailoverState::kInProgress && r.action != HandshakeAction::kWait &&
+        r.action != HandshakeAction::kSend) {
+      bool accepted =
+          r.action == HandshakeAction::kContinue || r.action == HandshakeAction::kFullResync;
+      OnFailoverPsync(accepted);
+      if (!accepted) return;
+    }
     switch (r.action) {
       case HandshakeAction::kWait:
         break;
@@ -261,15 +280,23 @@ bool Replication::ReadPayloadHeader() {
       return false;
     }
     payload_eof_mode_ = line.rfind("$EOF:", 0) == 0 && line.size() >= 5 + kEofMarkLen;
+    payload_in_memory_ = UseDisklessLoad();
+    const char* target = payload_in_memory_ ? "parser" : "disk";
     if (payload_eof_mode_) {
       payload_eof_mark_ = line.substr(5, kEofMarkLen);
       payload_size_ = 0;
       Log(LogLevel::kNotice,
-          "MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk");
+          "MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to %s", target);
     } else {
       payload_size_ = std::strtoll(line.c_str() + 1, nullptr, 10);
-      Log(LogLevel::kNotice, "MASTER <-> REPLICA sync: receiving %lld bytes from master to disk",
-          static_cast<long long>(payload_size_));
+      Log(LogLevel::kNotice, "MASTER <-> REPLICA sync: receiving %lld bytes from master to %s",
+          static_cast<long long>(payload_size_), target);
+    }
+    payload_read_ = 0;
+    if (payload_in_memory_) {  // repl-diskless-load: no temp file
+      payload_mem_.clear();
+      payload_header_read_ = true;
+      return true;
     }
     std::string dir = server_.config.dir.empty() ? "." : server_.config.dir;
     payload_path_ = dir + "/temp-" + std::to_string(getpid()) + "." +
@@ -306,7 +333,9 @@ void Replication::ProcessTransfer() {
         std::min<int64_t>(static_cast<int64_t>(data.size()), payload_size_ - payload_read_));
     done = payload_read_ + static_cast<int64_t>(take) == payload_size_;
   }
-  if (take > 0 && !WriteFully(payload_fd_, data.substr(0, take))) {
+  if (payload_in_memory_) {
+    payload_mem_.append(data.substr(0, take));
+  } else if (take > 0 && !WriteFully(payload_fd_, data.substr(0, take))) {
     Log(LogLevel::kWarning,
         "Write error or short write writing to the DB dump file needed for MASTER <-> REPLICA "
         "synchronization: %s",
@@ -320,6 +349,10 @@ void Replication::ProcessTransfer() {
 }
 
 void Replication::FinishTransfer() {
+  if (payload_in_memory_) {
+    FinishDisklessTransfer();
+    return;
+  }
   fsync(payload_fd_);
   close(payload_fd_);
   payload_fd_ = -1;
@@ -347,6 +380,11 @@ void Replication::FinishTransfer() {
     DropLink(false);
     return;
   }
+  if (target != payload_path_ && server_.config.rdb_del_sync_files && PersistenceDisabled()) {
+    Log(LogLevel::kNotice,
+        "Removing the RDB file obtained from the master. This replica has persistence disabled");
+    unlink(target.c_str());
+  }
   StartStreaming(pending_replid_, true);
   Log(LogLevel::kNotice, "MASTER <-> REPLICA sync: Finished with success");
   if (payload_eof_mode_)
@@ -354,15 +392,15 @@ void Replication::FinishTransfer() {
 }
 
 bool Replication::LoadReceivedFile(const std::string& path) {
-  server_.DatabaseModified(-1);
-  loaded_stream_db_ = 0;
   if (server_.snapshots != nullptr) {
-    Result<rdb::LoadResult> result = server_.snapshots->LoadFile(path, false);
+    server_.DatabaseModified(-1);
+    loaded_stream_db_ = 0;
+    Result<rdb::LoadResult> result =
+        server_.snapshots->LoadFile(path, false, true, false, LoadKeepalive());
     if (!result.ok()) Log(LogLevel::kWarning, "%s", result.error().c_str());
     if (result.ok()) loaded_stream_db_ = result->info.repl_stream_db;
     return result.ok();
   }
-  for (auto& db : server_.dbs) db->Clear();
   int fd = open(path.c_str(), O_RDONLY);
   if (fd < 0) return false;
   struct stat st {};
@@ -371,15 +409,9 @@ bool Replication::LoadReceivedFile(const std::string& path) {
   void* map = size > 0 ? mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0) : nullptr;
   close(fd);
   if (map == MAP_FAILED) return false;
-  rdb::LoadOptions options;
-  options.now_ms = server_.now_ms;
-  options.drop_expired = false;
-  auto result = rdb::LoadSnapshot(std::string_view(static_cast<const char*>(map), size),
-                                  server_.dbs, server_.config, options);
+  bool ok = LoadReceivedBytes(std::string_view(static_cast<const char*>(map), size));
   if (map != nullptr) munmap(map, size);
-  if (!result.ok()) Log(LogLevel::kWarning, "%s", result.error().c_str());
-  if (result.ok()) loaded_stream_db_ = result->info.repl_stream_db;
-  return result.ok();
+  return ok;
 }
 
 void Replication::StartStreaming(const std::string& new_replid, bool full) {
@@ -431,6 +463,9 @@ void Replication::ApplyStream() {
     }
     std::span<const std::string_view> args = stream_parser_->args();
     if (!args.empty()) {
+      // A client pause holds the master's writes back; the bytes wait in in_ (Redis postpones the
+      // master client too), so the offset shows only what was applied.
+      if (server_.pause != nullptr && server_.pause->HoldsMasterCommand(*master_client_, args)) break;
       master_client_->last_interaction_ms = server_.now_ms;
       expiry_mode_ = ExpiryMode::kIgnore;  // the master decides what exists
       Dispatch(server_, *master_client_, args);

@@ -46,9 +46,18 @@ Replication::~Replication() {
 bool Replication::is_replica() const { return !server_.config.replicaof_host.empty(); }
 
 void Replication::ApplyRole() {
-  expiry_mode_ = is_replica() ? ExpiryMode::kHide : ExpiryMode::kDelete;
+  expiry_mode_ = is_replica() || expiry_paused_ ? ExpiryMode::kHide : ExpiryMode::kDelete;
   SetLogRole(is_replica() ? 'S' : 'M');
   for (auto& db : server_.dbs) db->set_expiry_mode(&expiry_mode_);
+}
+
+void Replication::SetExpiryPaused(bool paused) {
+  expiry_paused_ = paused;
+  if (!is_replica()) expiry_mode_ = paused ? ExpiryMode::kHide : ExpiryMode::kDelete;
+}
+
+void Replication::ResumeStream() {
+  if (state_ == ReplState::kConnected && !in_.empty()) ApplyStream();
 }
 
 void Replication::Start() {
@@ -82,6 +91,12 @@ void Replication::CreateBacklogIfNeeded() {
 }
 
 void Replication::Feed(int db, std::span<const std::string> argv) {
+  if (backlog_ == nullptr || is_replica()) return;
+  FeedCommand(db, argv);
+  command_fed_ = true;  // TakeWriteOffset gives the running command's client its WAIT offset
+}
+
+void Replication::FeedCommand(int db, std::span<const std::string> argv) {
   // A replica's sub-replicas get the exact bytes of its master's stream (ApplyStream), not these.
   if (backlog_ == nullptr || is_replica()) return;
   std::string bytes;
@@ -93,6 +108,8 @@ void Replication::Feed(int db, std::span<const std::string> argv) {
   AppendCommand(&bytes, argv);
   FeedBytes(bytes);
 }
+
+void Replication::SetWriteOffset(Client& client) const { client.woff = master_repl_offset_; }
 
 void Replication::FeedBytes(std::string_view bytes) {
   if (backlog_ == nullptr) return;
@@ -157,6 +174,7 @@ void Replication::Cron() {
   int64_t now = server_.now_ms;
   retired_links_.clear();
   ServeWaiters();
+  UpdateFailover();
   MaybeStartDelayedSync();
   if (now - last_second_ms_ < 1000) return;
   last_second_ms_ = now;
@@ -172,7 +190,7 @@ void Replication::BeforeSleep() {
   getack_requested_ = false;
   if (is_replica()) return;
   std::string argv[] = {"REPLCONF", "GETACK", "*"};
-  Feed(slaveseldb_, argv);
+  FeedCommand(slaveseldb_, argv);
 }
 
 void Replication::AppendInfo(InfoFields* out) const {
@@ -232,7 +250,7 @@ void Replication::AppendInfo(InfoFields* out) const {
             ",offset=" + std::to_string(entry->ack_offset) +
             ",lag=" + std::to_string((now - entry->ack_time_ms) / 1000));
   }
-  add("master_failover_state", "no-failover");
+  add("master_failover_state", failover_state_name());
   add("master_replid", replid_);
   add("master_replid2", replid2_);
   add("master_repl_offset", std::to_string(master_repl_offset_));

@@ -6,6 +6,7 @@
 #include <uv.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -49,6 +50,13 @@ class Replication {
 
   // Server::on_propagate: one command of the replication stream.
   void Feed(int db, std::span<const std::string> argv);
+  // After each command: a client whose command reached the stream waits (WAIT) for the offset right
+  // after it (Redis's c->woff). Costs a flag test for commands that propagated nothing.
+  void TakeWriteOffset(Client& client) {
+    if (!command_fed_) return;
+    command_fed_ = false;
+    SetWriteOffset(client);
+  }
   // Every cron tick (100 ms); the once-a-second duties run inside.
   void Cron();
   // Closes the master link and any transfer (shutdown: nothing may keep the loop alive).
@@ -59,6 +67,10 @@ class Replication {
   void OnClientClosed(Client& client);
   // CLIENT KILL of the master client: drop the link, keep its state for a PSYNC.
   void KillMasterLink();
+  // Client pauses (server/app/client_pause.h): while paused, keys do not expire; when a pause ends the
+  // master's commands it held back are applied.
+  void SetExpiryPaused(bool paused);
+  void ResumeStream();
 
   // --- commands (server/commands/replication_commands.cc)
   // REPLICAOF host port; returns false with `error` when it cannot be done. `already` is set when
@@ -69,6 +81,23 @@ class Replication {
   void Psync(Client& client, ArgList args);  // PSYNC replid offset, and SYNC
   void Replconf(Client& client, ArgList args);
   void Wait(Client& client, int64_t numreplicas, int64_t timeout_ms, bool in_exec);
+  // An empty line from a replica (its keepalive while it loads): counts as an acknowledgement time.
+  void OnReplicaNewline(Client& client);
+  // FAILOVER [TO host port [FORCE]] [TIMEOUT ms] (failover.cc): pauses writes until the target (or
+  // any replica) has acknowledged our whole stream, then hands over with PSYNC ... FAILOVER. Returns
+  // the error to reply, "" when it started.
+  struct FailoverRequest {
+    std::string host;  // "" = the first replica to catch up
+    int port = 0;
+    bool force = false;       // fail over at the timeout even if the target lags
+    int64_t timeout_ms = 0;   // 0 = none
+  };
+  std::string_view StartFailover(const FailoverRequest& request);
+  // FAILOVER ABORT; false when no failover is in progress.
+  bool AbortFailover(const char* reason);
+  bool failing_over() const { return failover_state_ != FailoverState::kNone; }
+  // INFO master_failover_state.
+  const char* failover_state_name() const;
 
   // --- state for INFO, ROLE and the dispatcher's checks
   bool is_replica() const;
@@ -95,6 +124,7 @@ class Replication {
 
  private:
   enum class ReplicaState { kNotAttached, kWaitBgsave, kSendBulk, kOnline };
+  enum class FailoverState { kNone, kWaitForSync, kInProgress };
   struct ReplicaEntry {
     Client* client = nullptr;
     ReplicaState state = ReplicaState::kNotAttached;
@@ -122,6 +152,8 @@ class Replication {
   };
 
   // ids and stream
+  void SetWriteOffset(Client& client) const;
+  void FeedCommand(int db, std::span<const std::string> argv);  // Feed without woff bookkeeping
   void NewReplid();
   void ShiftReplid();
   void ClearReplid2();
@@ -147,6 +179,9 @@ class Replication {
   void OnDiskSyncSaved(bool ok);
   void StreamRdbFiles();
   void CloseClients(const std::vector<Client*>& clients);
+  void DropReplicasWaitingForFork(bool disk);
+  bool PersistenceDisabled() const;  // no save points and no AOF (rdb-del-sync-files applies)
+  void RemoveRdbUsedForSync();
   void PutOnline(ReplicaEntry& entry);
   void WriteToReplica(ReplicaEntry& entry, std::string_view bytes);
   void DisconnectReplicas();
@@ -155,7 +190,16 @@ class Replication {
   void ServeWaiters();
   void UpdateGoodReplicas();
 
+  // FAILOVER (failover.cc)
+  std::string ReplicaIp(const ReplicaEntry& entry) const;
+  ReplicaEntry* FindReplicaByAddress(std::string_view host, int port);
+  void UpdateFailover();
+  void ClearFailover();
+  // The PSYNC FAILOVER reply decided the handover: done, or back to being a master.
+  void OnFailoverPsync(bool accepted);
+
   // replica side (replica_side.cc)
+  void BecomeReplicaOf(const std::string& host, int port);
   void ConnectToMaster(bool reconnect = false);
   void DropLink(bool cache);
   void ProcessHandshake();
@@ -163,6 +207,14 @@ class Replication {
   bool ReadPayloadHeader();
   void FinishTransfer();
   bool LoadReceivedFile(const std::string& path);
+  // repl-diskless-load (diskless_load.cc): the payload parsed from memory, no file on disk.
+  bool UseDisklessLoad() const;
+  void FinishDisklessTransfer();
+  // Empties the data set and loads an RDB image (a replica keeps already-expired keys).
+  bool LoadReceivedBytes(std::string_view image);
+  // A newline to the master at most once a second while a long load runs (the master would
+  // otherwise time us out): replicationSendNewlineToMaster.
+  std::function<void()> LoadKeepalive();
   void StartStreaming(const std::string& new_replid, bool full);
   void ApplyStream();
   void SendToMaster(std::string bytes);
@@ -179,7 +231,9 @@ class Replication {
   int64_t second_replid_offset_ = -1;
   std::unique_ptr<ReplBacklog> backlog_;
   int slaveseldb_ = -1;  // db of the last SELECT in the stream, -1 = emit one next
+  bool command_fed_ = false;  // Feed() ran since the last TakeWriteOffset()
   ExpiryMode expiry_mode_ = ExpiryMode::kDelete;
+  bool expiry_paused_ = false;  // a client pause holds: a master hides expired keys instead of deleting
 
   // master side
   std::vector<std::unique_ptr<ReplicaEntry>> entries_;  // in attach order
@@ -198,6 +252,7 @@ class Replication {
     bool child_ok = true;
     bool eof = false;
     bool paused = false;  // pipe reads stopped: a replica's output is over the bound
+    bool killed = false;  // the child died by a signal (FLUSHALL/SHUTDOWN kill it)
     ~ForkedSync();
     void CloseReader();
   };
@@ -205,6 +260,14 @@ class Replication {
   // A BGSAVE for replication in progress and the offset its snapshot was taken at.
   bool disk_sync_running_ = false;
   int64_t disk_sync_offset_ = 0;
+  bool rdb_made_for_sync_ = false;  // the rdb file on disk was written to feed replicas
+
+  // FAILOVER
+  FailoverState failover_state_ = FailoverState::kNone;
+  int64_t failover_end_ms_ = 0;  // 0 = no timeout
+  bool failover_force_ = false;
+  std::string failover_host_;
+  int failover_port_ = 0;
 
   // replica side
   ReplState state_ = ReplState::kNone;
@@ -223,6 +286,8 @@ class Replication {
   int64_t payload_size_ = 0;  // bytes expected ($len mode)
   int64_t payload_read_ = 0;  // bytes written to the temp file
   int payload_fd_ = -1;
+  bool payload_in_memory_ = false;  // repl-diskless-load: the payload goes to payload_mem_
+  std::string payload_mem_;
   std::string payload_path_;
   std::unique_ptr<resp::ParserLimits> stream_limits_;
   std::unique_ptr<resp::RequestParser> stream_parser_;

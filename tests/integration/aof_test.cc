@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <random>
@@ -387,6 +388,62 @@ TEST_F(AofTest, FailedAofWriteRefusesWritesWithMisconf) {
   EXPECT_EQ(Info(c, "aof_last_write_status"), "err");
   EXPECT_NE(server_->ReadLog().find("Error writing to the AOF file: No space left on device"),
             std::string::npos);
+}
+
+// While the first rewrite after CONFIG SET appendonly yes runs, the AOF holds nothing yet: SHUTDOWN
+// refuses (a plain kill would lose the data set) unless FORCE is given, as Redis 7.0.
+TEST_F(AofTest, ShutdownRefusedWhileTheInitialAofIsWritten) {
+  ASSERT_TRUE(Start({"--appendonly", "no", "--rdb-key-save-delay", "300000"})) << server_->ReadLog();
+  RawClient c(port_);
+  for (int i = 0; i < 5; ++i) c.Call({"SET", "k:" + std::to_string(i), std::to_string(i)});
+  ASSERT_EQ(c.Call({"CONFIG", "SET", "appendonly", "yes"}), "+OK\r\n");
+  EXPECT_EQ(c.Call({"SHUTDOWN"}), "-ERR Errors trying to SHUTDOWN. Check logs.\r\n");
+  EXPECT_NE(server_->ReadLog().find("Writing initial AOF, can't exit."), std::string::npos);
+  EXPECT_EQ(c.Call({"PING"}), "+PONG\r\n");
+  c.Send({"SHUTDOWN", "FORCE"});
+  EXPECT_EQ(server_->WaitExit(10000), 0) << server_->ReadLog();
+  EXPECT_NE(server_->ReadLog().find("Writing initial AOF. Exit anyway."), std::string::npos);
+}
+
+// A pre-7.0 single appendonly.aof in dir (plain commands, or with an RDB preamble written by Redis 7.0
+// with aof-use-rdb-preamble) becomes the base of a new manifest, as Redis 7.0 migrates it.
+TEST_F(AofTest, OldStyleSingleFileAofIsMigratedIntoTheManifest) {
+  {
+    std::ofstream old(dir_ + "/appendonly.aof", std::ios::binary);
+    old << "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n";
+  }
+  ASSERT_TRUE(Start()) << server_->ReadLog();
+  RawClient c(port_);
+  EXPECT_EQ(c.Call({"GET", "k"}), "$1\r\nv\r\n");
+  EXPECT_EQ(Manifest(),
+            "file appendonly.aof seq 1 type b\n"
+            "file appendonly.aof.1.incr.aof seq 1 type i\n");
+  EXPECT_NE(server_->ReadLog().find("Successfully migrated an old-style AOF file (appendonly.aof) into "
+                                    "the AOF directory (appendonlydir)."),
+            std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/appendonly.aof"));
+  c.Call({"SET", "k2", "v2"});
+  server_->Stop();
+  ASSERT_TRUE(Start()) << server_->ReadLog();
+  RawClient again(port_);
+  EXPECT_EQ(again.Call({"MGET", "k", "k2"}), "*2\r\n$1\r\nv\r\n$2\r\nv2\r\n");
+}
+
+// DEBUG LOADAOF writes what is buffered, empties the data set and loads the AOF back: what was
+// written survives, and a key added behind the AOF's back (DEBUG POPULATE is not propagated) is gone.
+TEST_F(AofTest, DebugLoadaofReloadsTheDataSetFromTheAof) {
+  ASSERT_TRUE(Start({"--enable-debug-command", "yes"})) << server_->ReadLog();
+  RawClient c(port_);
+  c.Call({"SET", "a", "1"});
+  c.Call({"RPUSH", "l", "x", "y"});
+  c.Call({"DEBUG", "POPULATE", "3"});
+  EXPECT_EQ(c.Call({"DBSIZE"}), ":5\r\n");
+  EXPECT_EQ(c.Call({"DEBUG", "LOADAOF"}), "+OK\r\n");
+  EXPECT_EQ(c.Call({"DBSIZE"}), ":2\r\n");
+  EXPECT_EQ(c.Call({"LRANGE", "l", "0", "-1"}), "*2\r\n$1\r\nx\r\n$1\r\ny\r\n");
+  EXPECT_NE(server_->ReadLog().find("Append Only File loaded by DEBUG LOADAOF"), std::string::npos);
+  ASSERT_EQ(c.Call({"CONFIG", "SET", "appendonly", "no"}), "+OK\r\n");
+  EXPECT_EQ(c.Call({"DEBUG", "LOADAOF"}), "-ERR Error trying to load the AOF files, check server logs.\r\n");
 }
 
 }  // namespace

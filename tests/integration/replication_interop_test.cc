@@ -124,6 +124,22 @@ class ReplicationInterop : public ::testing::Test {
     EXPECT_EQ(c.Call({"GET", "db1" + tag}), "$1\r\ny\r\n");
   }
 
+  // Full sync of sample 1, streaming of sample 2, then the link cut by CLIENT KILL TYPE `kill_type`
+  // on the node at `kill_port`, and sample 3 arriving over a partial resync.
+  void SyncStreamCutAndResume(const Node& master, const Node& replica, int kill_port,
+                              const std::string& kill_type) {
+    ASSERT_TRUE(InSync(master.port, replica.port)) << replica.process->ReadLog();
+    WriteSample(master.port, "2");
+    ASSERT_TRUE(InSync(master.port, replica.port));
+    CheckSample(replica.port, "1");
+    CheckSample(replica.port, "2");
+    EXPECT_EQ(Call(kill_port, {"CLIENT", "KILL", "TYPE", kill_type}), ":1\r\n");
+    WriteSample(master.port, "3");
+    ASSERT_TRUE(InSync(master.port, replica.port)) << replica.process->ReadLog();
+    CheckSample(replica.port, "3");
+    EXPECT_EQ(Info(master.port, "stats")["sync_partial_ok"], "1");
+  }
+
   std::vector<std::unique_ptr<Node>> nodes_;
 };
 
@@ -131,18 +147,9 @@ TEST_F(ReplicationInterop, SlotdReplicatesFromRedisMasterDiskless) {
   Node& master = StartRedis({});
   WriteSample(master.port, "1");
   Node& replica = StartSlotd({"--replicaof", "127.0.0.1", std::to_string(master.port)});
-  ASSERT_TRUE(InSync(master.port, replica.port)) << replica.process->ReadLog();
+  SyncStreamCutAndResume(master, replica, master.port, "replica");
   EXPECT_NE(replica.process->ReadLog().find("receiving streamed RDB from master with EOF"),
             std::string::npos);
-  WriteSample(master.port, "2");
-  ASSERT_TRUE(InSync(master.port, replica.port));
-  CheckSample(replica.port, "1");
-  CheckSample(replica.port, "2");
-  EXPECT_EQ(Call(master.port, {"CLIENT", "KILL", "TYPE", "replica"}), ":1\r\n");
-  WriteSample(master.port, "3");
-  ASSERT_TRUE(InSync(master.port, replica.port)) << replica.process->ReadLog();
-  CheckSample(replica.port, "3");
-  EXPECT_EQ(Info(master.port, "stats")["sync_partial_ok"], "1");
 }
 
 TEST_F(ReplicationInterop, SlotdReplicatesFromRedisMasterDiskBased) {
@@ -150,18 +157,10 @@ TEST_F(ReplicationInterop, SlotdReplicatesFromRedisMasterDiskBased) {
   WriteSample(master.port, "1");
   Node& replica = StartSlotd({"--replicaof", "127.0.0.1", std::to_string(master.port)});
   ASSERT_TRUE(InSync(master.port, replica.port)) << replica.process->ReadLog();
-  WriteSample(master.port, "2");
-  ASSERT_TRUE(InSync(master.port, replica.port));
-  CheckSample(replica.port, "1");
-  CheckSample(replica.port, "2");
-  // Our replica drops the link itself (its master client is killed) and continues partially.
   EXPECT_NE(Call(replica.port, {"CLIENT", "LIST", "TYPE", "master"}).find("flags=M"),
             std::string::npos);
-  EXPECT_EQ(Call(replica.port, {"CLIENT", "KILL", "TYPE", "master"}), ":1\r\n");
-  WriteSample(master.port, "3");
-  ASSERT_TRUE(InSync(master.port, replica.port)) << replica.process->ReadLog();
-  CheckSample(replica.port, "3");
-  EXPECT_EQ(Info(master.port, "stats")["sync_partial_ok"], "1");
+  // Our replica drops the link itself (its master client is killed) and continues partially.
+  SyncStreamCutAndResume(master, replica, replica.port, "master");
 }
 
 TEST_F(ReplicationInterop, RedisReplicatesFromSlotdMaster) {
@@ -170,17 +169,8 @@ TEST_F(ReplicationInterop, RedisReplicatesFromSlotdMaster) {
     Node& master = StartSlotd({"--repl-diskless-sync", diskless});
     WriteSample(master.port, "1");
     Node& replica = StartRedis({"--replicaof", "127.0.0.1", std::to_string(master.port)});
-    ASSERT_TRUE(InSync(master.port, replica.port)) << replica.process->ReadLog();
-    WriteSample(master.port, "2");
-    ASSERT_TRUE(InSync(master.port, replica.port));
-    CheckSample(replica.port, "1");
-    CheckSample(replica.port, "2");
     // The redis replica drops its master link; it comes back with PSYNC and continues.
-    EXPECT_EQ(Call(replica.port, {"CLIENT", "KILL", "TYPE", "master"}), ":1\r\n");
-    WriteSample(master.port, "3");
-    ASSERT_TRUE(InSync(master.port, replica.port)) << replica.process->ReadLog();
-    CheckSample(replica.port, "3");
-    EXPECT_EQ(Info(master.port, "stats")["sync_partial_ok"], "1");
+    SyncStreamCutAndResume(master, replica, replica.port, "master");
     EXPECT_NE(replica.process->ReadLog().find("Successful partial resynchronization with master."),
               std::string::npos);
   }

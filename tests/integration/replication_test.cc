@@ -7,96 +7,21 @@
 #include <signal.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "tests/integration/harness/raw_client.h"
-#include "tests/integration/harness/server_process.h"
+#include "tests/integration/repl_nodes.h"
 
 namespace slotd::test {
 namespace {
 
-struct Node {
-  int port = 0;
-  std::string dir;
-  std::unique_ptr<ServerProcess> process;
-};
-
-// Parses "key:value" lines of an INFO reply.
-std::map<std::string, std::string> ParseInfo(const std::string& reply) {
-  std::map<std::string, std::string> fields;
-  size_t pos = reply.find("\r\n");
-  while (pos != std::string::npos && pos + 2 < reply.size()) {
-    size_t end = reply.find("\r\n", pos + 2);
-    if (end == std::string::npos) break;
-    std::string line = reply.substr(pos + 2, end - pos - 2);
-    size_t colon = line.find(':');
-    if (colon != std::string::npos) fields[line.substr(0, colon)] = line.substr(colon + 1);
-    pos = end;
-  }
-  return fields;
-}
-
-class Replication : public ::testing::Test {
- protected:
-  Node& Start(std::vector<std::string> extra = {}, Node* reuse = nullptr) {
-    if (reuse == nullptr) {
-      nodes_.push_back(std::make_unique<Node>());
-      reuse = nodes_.back().get();
-      reuse->port = FreePort();
-      reuse->dir = MakeTempDir();
-    }
-    std::vector<std::string> args = {"--port",
-                                     std::to_string(reuse->port),
-                                     "--bind",
-                                     "127.0.0.1",
-                                     "--dir",
-                                     reuse->dir,
-                                     "--save",
-                                     "",
-                                     "--repl-diskless-sync-delay",
-                                     "0"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    reuse->process = std::make_unique<ServerProcess>(SlotdBinary(), args, reuse->dir + "/log");
-    EXPECT_TRUE(reuse->process->WaitReady(reuse->port)) << reuse->process->ReadLog();
-    return *reuse;
-  }
-  Node& StartReplicaOf(const Node& master) {
-    return Start({"--replicaof", "127.0.0.1", std::to_string(master.port)});
-  }
-  static std::string Call(const Node& node, const std::vector<std::string>& args) {
-    RawClient client(node.port);
-    return client.Call(args);
-  }
-  static std::map<std::string, std::string> Info(const Node& node, const std::string& section) {
-    return ParseInfo(Call(node, {"INFO", section}));
-  }
-  // Waits until the replica applied everything the master produced.
-  static bool WaitInSync(const Node& master, const Node& replica, int timeout_ms = 10000) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    while (std::chrono::steady_clock::now() < deadline) {
-      auto m = Info(master, "replication");
-      auto r = Info(replica, "replication");
-      if (r["master_link_status"] == "up" && r["slave_repl_offset"] == m["master_repl_offset"])
-        return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
-  }
-  static bool WaitFor(const std::function<bool()>& ready, int timeout_ms = 10000) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (ready()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
-  }
-
-  std::vector<std::unique_ptr<Node>> nodes_;
-};
+using Replication = ReplNodes;
 
 TEST_F(Replication, TwoReplicasReceiveAllTypesAndExpiries) {
   Node& master = Start();
@@ -328,6 +253,85 @@ TEST_F(Replication, MinReplicasToWriteRefusesWritesWhenReplicasAreGone) {
   ASSERT_TRUE(WaitInSync(master, replica));
   EXPECT_TRUE(WaitFor([&] { return Call(master, {"SET", "k", "v"}) == "+OK\r\n"; }));
   EXPECT_EQ(Info(master, "replication")["min_slaves_good_slaves"], "1");
+}
+
+// CONFIG REWRITE writes the current replicaof into the file (a restart follows the same master) and
+// drops the line after REPLICAOF NO ONE.
+TEST_F(Replication, ConfigRewriteRecordsReplicaofAndDropsItAfterNoOne) {
+  Node& master = Start();
+  Node node;
+  node.port = FreePort();
+  node.dir = MakeTempDir();
+  std::string conf = node.dir + "/slotd.conf";
+  {
+    std::ofstream out(conf);
+    out << "port " << node.port << "\nbind 127.0.0.1\ndir " << node.dir << "\nsave \"\"\n";
+  }
+  auto start = [&] {
+    node.process = std::make_unique<ServerProcess>(SlotdBinary(), std::vector<std::string>{conf},
+                                                   node.dir + "/log");
+    ASSERT_TRUE(node.process->WaitReady(node.port)) << node.process->ReadLog();
+  };
+  auto file = [&] {
+    std::ifstream in(conf);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  };
+  start();
+  std::string line = "replicaof 127.0.0.1 " + std::to_string(master.port);
+  ASSERT_EQ(Call(node, {"REPLICAOF", "127.0.0.1", std::to_string(master.port)}), "+OK\r\n");
+  ASSERT_EQ(Call(node, {"CONFIG", "REWRITE"}), "+OK\r\n");
+  EXPECT_NE(file().find(line), std::string::npos) << file();
+  node.process->Stop();
+  start();
+  EXPECT_EQ(Info(node, "replication")["master_port"], std::to_string(master.port));
+  EXPECT_TRUE(WaitInSync(master, node));
+  ASSERT_EQ(Call(node, {"REPLICAOF", "NO", "ONE"}), "+OK\r\n");
+  ASSERT_EQ(Call(node, {"CONFIG", "REWRITE"}), "+OK\r\n");
+  EXPECT_EQ(file().find("replicaof"), std::string::npos) << file();
+}
+
+// rdb-del-sync-files with persistence off: the master removes the file it wrote for a disk sync once
+// the transfer is over, and the replica removes the file it received after loading it.
+TEST_F(Replication, RdbDelSyncFilesRemovesTheTransferFilesWithoutPersistence) {
+  Node& master = Start({"--repl-diskless-sync", "no", "--rdb-del-sync-files", "yes"});
+  Call(master, {"SET", "k", "v"});
+  Node& replica = Start({"--replicaof", "127.0.0.1", std::to_string(master.port),
+                         "--rdb-del-sync-files", "yes"});
+  ASSERT_TRUE(WaitInSync(master, replica)) << replica.process->ReadLog();
+  EXPECT_EQ(Call(replica, {"GET", "k"}), "$1\r\nv\r\n");
+  EXPECT_TRUE(WaitFor([&] { return !std::filesystem::exists(master.dir + "/dump.rdb"); }))
+      << master.process->ReadLog();
+  EXPECT_FALSE(std::filesystem::exists(replica.dir + "/dump.rdb"));
+  EXPECT_NE(replica.process->ReadLog().find("Removing the RDB file obtained from the master. This "
+                                            "replica has persistence disabled"),
+            std::string::npos);
+  EXPECT_NE(master.process->ReadLog().find(
+                "Removing the RDB file used to feed replicas in a persistence-less instance"),
+            std::string::npos);
+}
+
+// repl-diskless-load: swapdb always parses the payload from memory (no file in the replica's dir);
+// on-empty-db only while the replica holds no keys.
+TEST_F(Replication, DisklessLoadParsesThePayloadWithoutAFile) {
+  Node& master = Start();
+  Call(master, {"SET", "k", "v"});
+  Node& swapdb = Start({"--replicaof", "127.0.0.1", std::to_string(master.port),
+                        "--repl-diskless-load", "swapdb"});
+  ASSERT_TRUE(WaitInSync(master, swapdb)) << swapdb.process->ReadLog();
+  EXPECT_EQ(Call(swapdb, {"GET", "k"}), "$1\r\nv\r\n");
+  EXPECT_NE(swapdb.process->ReadLog().find("receiving streamed RDB from master with EOF to parser"),
+            std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(swapdb.dir + "/dump.rdb"));
+  Node& empty = Start({"--repl-diskless-load", "on-empty-db"});
+  ASSERT_EQ(Call(empty, {"REPLICAOF", "127.0.0.1", std::to_string(master.port)}), "+OK\r\n");
+  ASSERT_TRUE(WaitInSync(master, empty)) << empty.process->ReadLog();
+  EXPECT_NE(empty.process->ReadLog().find("with EOF to parser"), std::string::npos);
+  Node& filled = Start({"--repl-diskless-load", "on-empty-db"});
+  Call(filled, {"SET", "mine", "1"});
+  ASSERT_EQ(Call(filled, {"REPLICAOF", "127.0.0.1", std::to_string(master.port)}), "+OK\r\n");
+  ASSERT_TRUE(WaitInSync(master, filled)) << filled.process->ReadLog();
+  EXPECT_NE(filled.process->ReadLog().find("with EOF to disk"), std::string::npos);
+  EXPECT_EQ(Call(filled, {"EXISTS", "mine", "k"}), ":1\r\n");
 }
 
 }  // namespace

@@ -43,6 +43,10 @@ class Aof {
   // Every cron tick: scheduled and automatic rewrites, retrying the write after a write error.
   void Cron();
 
+  // DEBUG LOADAOF: writes what is buffered, empties the data set and loads the AOF again. False
+  // when appendonly is off or loading failed (logged).
+  bool ReloadForDebug();
+
   // BGREWRITEAOF.
   enum class RewriteRequest { kStarted, kScheduled, kAlreadyInProgress, kFailed };
   RewriteRequest RequestRewrite(bool in_exec);
@@ -65,6 +69,8 @@ class Aof {
   void KillRewrite();
 
   bool enabled() const { return state_ != State::kOff; }
+  // appendonly was just turned on and its first rewrite has not finished: the AOF holds nothing yet.
+  bool writing_initial() const { return state_ == State::kWaitRewrite; }
   // Writes are refused (-MISCONF Errors writing to the AOF file: ...) after a failed write.
   bool DeniesWrites() const { return state_ != State::kOff && !last_write_ok_; }
   // "-MISCONF Errors writing to the AOF file: <strerror>".
@@ -80,6 +86,7 @@ class Aof {
   std::string FilePath(std::string_view name) const;  // dir/appenddirname/name
   const std::string& prefix() const;                  // appendfilename
   bool EnsureDir();
+  bool UpgradeOldStyleAof();  // start-up: adopt a pre-7.0 single-file AOF
   bool PersistManifest(const AofManifest& manifest);
   void DeleteHistory();
   bool LoadManifest();

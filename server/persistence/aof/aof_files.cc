@@ -122,9 +122,39 @@ bool Aof::LoadManifest() {
   return true;
 }
 
+// aofUpgradePrepare: an old-style single appendonly.aof in `dir` (plain commands or with an RDB
+// preamble) becomes the BASE of a new manifest, moved into the AOF directory, when the directory
+// does not describe anything newer.
+bool Aof::UpgradeOldStyleAof() {
+  const std::string& dir = server_.config.dir;
+  std::string old_path = dir.empty() ? prefix() : dir + "/" + prefix();
+  struct stat st;
+  if (stat(old_path.c_str(), &st) != 0) return true;
+  const std::optional<AofFileInfo>& base = manifest_.base();
+  bool base_is_old = base.has_value() && manifest_.incrs().empty() && base->name == prefix() &&
+                     stat(FilePath(prefix()).c_str(), &st) != 0;
+  if (!manifest_.empty() && !base_is_old) return true;
+  if (!EnsureDir()) return false;
+  AofManifest upgraded;
+  upgraded.SetBase({prefix(), 1, AofFileType::kBase});
+  if (!PersistManifest(upgraded)) return false;
+  std::string new_path = FilePath(prefix());
+  if (rename(old_path.c_str(), new_path.c_str()) != 0) {
+    Log(LogLevel::kWarning, "Error trying to rename the existing AOF to old AOF directory %s: %s",
+        new_path.c_str(), std::strerror(errno));
+    return false;
+  }
+  manifest_ = std::move(upgraded);
+  Log(LogLevel::kNotice,
+      "Successfully migrated an old-style AOF file (%s) into the AOF directory (%s).",
+      prefix().c_str(), server_.config.appenddirname.c_str());
+  return true;
+}
+
 bool Aof::Start() {
   if (!LoadManifest()) return false;
   if (!server_.config.appendonly) return true;
+  if (!UpgradeOldStyleAof()) return false;
   state_ = State::kOn;
   AofLoadSizes sizes;
   int64_t start = NowUs();
@@ -139,6 +169,20 @@ bool Aof::Start() {
   base_size_ = sizes.base;
   fsync_offset_ = current_size_;
   return OpenForAppendAtStart();
+}
+
+bool Aof::ReloadForDebug() {
+  if (state_ != State::kOn) return false;
+  Flush();
+  if (!LoadManifest()) return false;
+  server_.DatabaseModified(-1);
+  for (auto& db : server_.dbs) db->Clear();
+  AofLoadSizes sizes;
+  AofLoadStatus status = LoadAofFiles(server_, DirPath(), manifest_, &sizes);
+  if (status == AofLoadStatus::kFailed || status == AofLoadStatus::kOpenError) return false;
+  server_.dirty = 0;  // nothing of this reaches replicas or the AOF
+  Log(LogLevel::kWarning, "Append Only File loaded by DEBUG LOADAOF");
+  return true;
 }
 
 bool Aof::OpenForAppendAtStart() {

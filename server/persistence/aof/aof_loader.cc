@@ -69,6 +69,13 @@ void LogShortRead(std::string_view name, size_t valid_up_to) {
       static_cast<int>(name.size()), name.data(), static_cast<unsigned long long>(valid_up_to));
 }
 
+void LogBadFormat(std::string_view name) {
+  Log(LogLevel::kWarning,
+      "Bad file format reading the append only file %.*s: make a backup of your AOF file, then use "
+      "./redis-check-aof --fix <filename.manifest>",
+      static_cast<int>(name.size()), name.data());
+}
+
 void LogUnexpectedEof(std::string_view name) {
   Log(LogLevel::kWarning,
       "Unexpected end of file reading the append only file %.*s. You can: 1) Make a backup of your "
@@ -126,11 +133,7 @@ AofReplayResult ReplayAofCommands(Server& server, std::string_view data, std::st
       break;
     }
     if (status == AofCommandReader::Status::kBadFormat) {
-      Log(LogLevel::kWarning,
-          "Bad file format reading the append only file %.*s: make a backup of your AOF file, then "
-          "use "
-          "./redis-check-aof --fix <filename.manifest>",
-          static_cast<int>(name.size()), name.data());
+      LogBadFormat(name);
       result.status = AofLoadStatus::kFailed;
       break;
     }
@@ -144,11 +147,7 @@ AofReplayResult ReplayAofCommands(Server& server, std::string_view data, std::st
     }
     const CommandSpec* spec = ResolveCommand(server, loader, argv);
     if (spec == nullptr) {  // wrong arity or subcommand: not something a writer produced
-      Log(LogLevel::kWarning,
-          "Bad file format reading the append only file %.*s: make a backup of your AOF file, then "
-          "use "
-          "./redis-check-aof --fix <filename.manifest>",
-          static_cast<int>(name.size()), name.data());
+      LogBadFormat(name);
       result.status = AofLoadStatus::kFailed;
       break;
     }

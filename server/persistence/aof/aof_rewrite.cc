@@ -14,6 +14,7 @@
 #include "server/persistence/aof/aof.h"
 #include "server/persistence/aof/aof_loader.h"
 #include "server/persistence/child_process.h"
+#include "server/persistence/snapshots.h"
 #include "server/resp/errors.h"
 
 namespace slotd {
@@ -86,6 +87,7 @@ bool Aof::StartRewrite() {
     SetLogRole('C');
     std::string temp =
         server_.config.dir + "/temp-rewriteaof-bg-" + std::to_string(getpid()) + ".aof";
+    KeySaveDelay(server_);
     if (!WriteBaseFile(temp)) return 1;
     Log(LogLevel::kNotice, "Successfully created the temporary AOF base file %s",
         BaseName(temp).c_str());

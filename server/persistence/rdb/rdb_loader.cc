@@ -63,6 +63,7 @@ class Loader {
   int64_t idle_seconds_ = -1;
   int freq_ = -1;
   std::string key_scratch_;
+  uint64_t keys_seen_ = 0;
 };
 
 std::optional<Error> Loader::Header() {
@@ -118,6 +119,7 @@ void Loader::Stamp(Object& value) const {
 }
 
 std::optional<Error> Loader::Key(uint8_t type) {
+  if (options_.progress && (++keys_seen_ & 1023) == 0) options_.progress();
   size_t type_offset = r_.offset() - 1;
   auto key = r_.StringView(&key_scratch_);
   if (!key) return Corrupt(key.error());
@@ -144,6 +146,7 @@ std::optional<Error> Loader::Key(uint8_t type) {
   idle_seconds_ = -1;
   freq_ = -1;
   Database& db = *dbs_[db_];
+  if (options_.allow_dup) db.Erase(name);
   if (db.Add(name, std::move(obj)) == nullptr) {
     return At(type_offset, "duplicate key '" + std::string(name) + "'");
   }

@@ -56,6 +56,9 @@ inline bool WriteSnapshot(std::span<const std::unique_ptr<Database>> dbs, const 
 struct LoadOptions {
   int64_t now_ms = 0;
   bool drop_expired = true;  // a master skips keys already expired; a replica keeps them (false)
+  bool allow_dup = false;    // a key already in memory is replaced (DEBUG RELOAD MERGE); else an error
+  // Called every 1024 keys of a long load (a replica keeps its master link alive from it).
+  std::function<void()> progress;
 };
 
 struct LoadResult {

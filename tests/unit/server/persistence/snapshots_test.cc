@@ -139,6 +139,33 @@ TEST_F(SnapshotsTest, DebugReloadNosaveLoadsTheFileOnDiskAndRejectsUnknownOption
             Err("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options."));
 }
 
+// NOSAVE NOFLUSH MERGE adds the file's keys to memory, the file's value winning; NOFLUSH alone refuses
+// a key that is in both (Redis 7.0 even panics there).
+TEST_F(SnapshotsTest, DebugReloadMergeAddsTheFileToMemoryAndTheFileWins) {
+  Start();
+  h_->Run({"SET", "both", "disk"});
+  h_->Run({"SET", "disk-only", "1"});
+  h_->Run({"SAVE"});
+  h_->Run({"SET", "both", "memory"});
+  h_->Run({"DEL", "disk-only"});
+  h_->Run({"SET", "memory-only", "1"});
+  EXPECT_EQ(h_->Run({"DEBUG", "RELOAD", "NOSAVE", "NOFLUSH", "MERGE"}), Simple("OK"));
+  EXPECT_EQ(h_->Run({"GET", "both"}), Bulk("disk"));
+  EXPECT_EQ(h_->Run({"EXISTS", "disk-only", "memory-only"}), Int(2));
+  EXPECT_EQ(h_->Run({"DEBUG", "RELOAD", "NOSAVE", "NOFLUSH"}), Err("ERR Error trying to load the RDB dump"));
+}
+
+// The load progress hook a replica uses to send its keepalive newlines: once per 1024 keys.
+TEST_F(SnapshotsTest, LoadReportsProgressEvery1024Keys) {
+  Start();
+  h_->Run({"DEBUG", "POPULATE", "5000"});
+  h_->Run({"SAVE"});
+  int calls = 0;
+  ASSERT_TRUE(snapshots_->LoadFile(RdbPath(), true, true, false, [&calls] { ++calls; }).ok());
+  EXPECT_EQ(calls, 4);
+  EXPECT_EQ(h_->Run({"DBSIZE"}), Int(5000));
+}
+
 TEST_F(SnapshotsTest, DebugReloadOfACorruptFileFails) {
   Start();
   std::ofstream(RdbPath(), std::ios::binary) << "REDIS0010\xfe";

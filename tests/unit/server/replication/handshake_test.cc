@@ -22,6 +22,13 @@ HandshakeResult ToPsync(ReplicaHandshake& hs, int oks) {
   return hs.OnReply("+OK");
 }
 
+// A plain handshake driven to PSYNC, then the master's reply `line` to it.
+HandshakeResult PsyncReply(const std::string& line) {
+  ReplicaHandshake hs(Plain());
+  ToPsync(hs, 2);
+  return hs.OnReply(line);
+}
+
 TEST(ReplicaHandshake, SendsPingThenPipelinedReplconfsThenPsyncWithoutCachedMaster) {
   ReplicaHandshake hs(Plain());
   EXPECT_EQ(hs.Start(), "*1\r\n$4\r\nPING\r\n");
@@ -125,15 +132,11 @@ TEST(ReplicaHandshake, CachedMasterAsksForTheNextOffset) {
 }
 
 TEST(ReplicaHandshake, ContinueWithAndWithoutANewId) {
-  ReplicaHandshake hs(Plain());
-  ToPsync(hs, 2);
-  HandshakeResult r = hs.OnReply("+CONTINUE " + kId);
+  HandshakeResult r = PsyncReply("+CONTINUE " + kId);
   EXPECT_EQ(r.action, HandshakeAction::kContinue);
   EXPECT_EQ(r.replid, kId);
   EXPECT_EQ(r.message, "Successful partial resynchronization with master.");
-  ReplicaHandshake old(Plain());
-  ToPsync(old, 2);
-  r = old.OnReply("+CONTINUE");
+  r = PsyncReply("+CONTINUE");
   EXPECT_EQ(r.action, HandshakeAction::kContinue);
   EXPECT_EQ(r.replid, "");
 }
@@ -149,9 +152,7 @@ TEST(ReplicaHandshake, KeepaliveNewlinesBeforeThePsyncReplyAreSkipped) {
 TEST(ReplicaHandshake, MasterWithoutLinkOrLoadingMeansRetryLater) {
   for (const char* reply : {"-NOMASTERLINK Can't SYNC while not connected with my master",
                             "-LOADING Redis is loading the dataset in memory"}) {
-    ReplicaHandshake hs(Plain());
-    ToPsync(hs, 2);
-    HandshakeResult r = hs.OnReply(reply);
+    HandshakeResult r = PsyncReply(reply);
     EXPECT_EQ(r.action, HandshakeAction::kRetryLater);
     EXPECT_EQ(
         r.message,
@@ -160,28 +161,31 @@ TEST(ReplicaHandshake, MasterWithoutLinkOrLoadingMeansRetryLater) {
 }
 
 TEST(ReplicaHandshake, PsyncErrorFallsBackToSync) {
-  ReplicaHandshake hs(Plain());
-  ToPsync(hs, 2);
-  HandshakeResult r = hs.OnReply("-ERR unknown command 'PSYNC'");
+  HandshakeResult r = PsyncReply("-ERR unknown command 'PSYNC'");
   EXPECT_EQ(r.action, HandshakeAction::kSyncFallback);
   EXPECT_EQ(r.bytes, "SYNC\r\n");
   EXPECT_EQ(
       r.message,
       "Master does not support PSYNC or is in error state (reply: -ERR unknown command 'PSYNC')");
-  ReplicaHandshake odd(Plain());
-  ToPsync(odd, 2);
-  r = odd.OnReply("+WHAT");
+  r = PsyncReply("+WHAT");
   EXPECT_EQ(r.action, HandshakeAction::kSyncFallback);
   EXPECT_EQ(r.message, "Unexpected reply to PSYNC from master: +WHAT");
 }
 
 TEST(ReplicaHandshake, MalformedFullresyncStillMeansAFullSync) {
-  ReplicaHandshake hs(Plain());
-  ToPsync(hs, 2);
-  HandshakeResult r = hs.OnReply("+FULLRESYNC shortid x");
+  HandshakeResult r = PsyncReply("+FULLRESYNC shortid x");
   EXPECT_EQ(r.action, HandshakeAction::kFullResync);
   EXPECT_EQ(r.replid, "");
   EXPECT_EQ(r.message, "Master replied with wrong +FULLRESYNC syntax.");
+}
+
+TEST(ReplicaHandshake, FailoverAsksTheTargetToTakeOverInThePsync) {
+  HandshakeOptions options = Plain();
+  options.psync_replid = kId;
+  options.psync_offset = 77;
+  options.failover = true;
+  ReplicaHandshake hs(options);
+  EXPECT_EQ(ToPsync(hs, 2).bytes, EncodeCommand({"PSYNC", kId, "77", "FAILOVER"}));
 }
 
 }  // namespace
