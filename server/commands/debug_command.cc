@@ -1,5 +1,6 @@
 // DEBUG: the testing hooks of Redis 7.0's debug.c that slotd supports (SEGFAULT, SLEEP, SET-ACTIVE-EXPIRE,
-// OBJECT, POPULATE, ERROR, LOG, HELP), gated by enable-debug-command (no | yes | local).
+// OBJECT, POPULATE, DIGEST, DIGEST-VALUE, ERROR, LOG, HELP), gated by enable-debug-command
+// (no | yes | local).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -10,10 +11,12 @@
 #include "server/commands/arg_parse.h"
 #include "server/commands/command_context.h"
 #include "server/commands/command_table.h"
+#include "server/commands/debug_digest.h"
 #include "server/commands/dispatcher.h"
 #include "server/commands/server_family.h"
 #include "server/keyspace/eviction.h"
 #include "server/log/logger.h"
+#include "server/persistence/aof/aof.h"
 #include "server/resp/errors.h"
 
 namespace slotd {
@@ -85,14 +88,30 @@ void DebugPopulate(CommandContext& ctx, ArgList args) {
     if (*size > 0) value.resize(static_cast<size_t>(*size), '\0');
     if (ctx.db().Add(key, Object::String(std::move(value))) != nullptr) ctx.Modified(key);
   }
+  ctx.PreventPropagation();  // as Redis: neither replicas nor the AOF see these keys
   ctx.reply().Ok();
+}
+
+// DEBUG DIGEST-VALUE key...: one status line per key; redis-cli --cluster compares these across nodes.
+void DebugDigestValue(CommandContext& ctx, ArgList args) {
+  ctx.reply().ArrayHeader(args.size() - 2);
+  for (size_t i = 2; i < args.size(); ++i) {
+    const Object* value = ctx.db().Find(args[i], kLookupNoTouch | kLookupNoStats | kLookupNoExpire);
+    ValueDigest digest{};
+    if (value != nullptr) digest = DigestOfValue(*value, ctx.db().GetExpire(args[i]) != -1);
+    ctx.reply().SimpleString(DigestHex(digest));
+  }
 }
 
 void DebugHelp(CommandContext& ctx) {
   ReplyHelp(ctx.reply(), "debug",
-            {"ERROR <string>",
+            {"DIGEST", "    Output a hex signature representing the current DB content.",
+             "DIGEST-VALUE <key> [<key> ...]",
+             "    Output a hex signature of the values of all the specified keys.",
+             "ERROR <string>",
              "    Return a Redis protocol error with <string> as message. Useful for clients",
              "    unit tests to simulate Redis errors.",
+             "LOADAOF", "    Flush the AOF buffers on disk and reload the AOF in memory.",
              "LOG <message>", "    Write <message> to the server log.",
              "OBJECT <key>", "    Show low level info about `key` and associated value.",
              "POPULATE <count> [<prefix>] [<size>]",
@@ -145,10 +164,22 @@ void Debug(CommandContext& ctx, ArgList args) {
     ctx.reply().Ok();
   } else if (argc == 3 && EqualsIgnoreCase(sub, "OBJECT")) {
     DebugObject(ctx, args);
+  } else if (argc == 2 && EqualsIgnoreCase(sub, "DIGEST")) {
+    ctx.reply().SimpleString(DigestHex(DigestOfDataset(ctx.server().dbs)));
+  } else if (EqualsIgnoreCase(sub, "DIGEST-VALUE")) {
+    DebugDigestValue(ctx, args);
   } else if (argc >= 3 && argc <= 5 && EqualsIgnoreCase(sub, "POPULATE")) {
     DebugPopulate(ctx, args);
   } else if (EqualsIgnoreCase(sub, "RELOAD")) {
     DebugReload(ctx, args);  // persistence_commands.cc
+  } else if (argc == 2 && EqualsIgnoreCase(sub, "LOADAOF")) {
+    // Redis 7.0 exits when the AOF cannot be loaded (or is off); an error reply is kinder.
+    Aof* aof = ctx.server().aof;
+    if (aof != nullptr && aof->ReloadForDebug()) {
+      ctx.reply().Ok();
+    } else {
+      ctx.reply().Error(errors::kDebugLoadAofFailed);
+    }
   } else if (argc == 3 && EqualsIgnoreCase(sub, "ERROR")) {
     ctx.reply().Error("-" + std::string(args[2]));  // the text is the whole error line, code included
   } else if (argc == 3 && EqualsIgnoreCase(sub, "LOG")) {
