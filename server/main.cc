@@ -12,10 +12,11 @@
 #include "server/log/logger.h"
 
 int main(int argc, char** argv) {
-  slotd::Config config;
-  std::string config_file;
+  slotd::StartupConfig startup;
+  slotd::Config& config = startup.config;
+  std::string& config_file = startup.config_file;
   std::string error;
-  slotd::LoadOutcome outcome = slotd::LoadConfig(argc, argv, &config, &config_file, &error);
+  slotd::LoadOutcome outcome = slotd::LoadConfig(argc, argv, &startup, &error);
   if (outcome == slotd::LoadOutcome::kExit) return 0;  // --version / --help printed
   if (outcome == slotd::LoadOutcome::kError) {
     std::fprintf(stderr, "%s\n", error.c_str());
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
   }
   slotd::InstallCrashHandler();
   slotd::App app(std::move(config), config_file);
+  if (startup.sentinel) app.SetSentinelMode(std::move(startup.sentinel_directives));
   char resolved[4096];
   app.server().executable = realpath(argv[0], resolved) != nullptr ? resolved : argv[0];
   return app.Run();

@@ -14,40 +14,20 @@ run_dir=${SLOTD_CLUSTER_DIR:-/tmp/slotd-cluster}
 base_port=${CLUSTER_BASE_PORT:-7001}
 build_dir=${SLOTD_BUILD_DIR:-$repo/build}
 pids_file="$run_dir/pids"
+# shellcheck source=lib/processes.sh
+source "$repo/tools/lib/processes.sh"
 nodes=6
 
 port_of() { echo $((base_port + $1 - 1)); }
 
-# True when something accepts connections on 127.0.0.1:$1.
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-# A recorded pid still belongs to the binary we started (pids can be reused after a crash).
-ours() {
-  local pid=$1 exe=$2
-  [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$exe"
-}
-
 status() {
   [ -f "$pids_file" ] || { echo "no cluster recorded in $run_dir"; return 0; }
-  while read -r port pid exe; do
-    if ours "$pid" "$exe"; then state=running; else state=stopped; fi
-    echo "127.0.0.1:$port pid $pid $state ($exe)"
-  done <"$pids_file"
+  list_recorded
 }
 
 stop() {
   [ -f "$pids_file" ] || { echo "no cluster recorded in $run_dir"; return 0; }
-  local pids=()
-  while read -r port pid exe; do
-    if ours "$pid" "$exe"; then
-      kill "$pid" && pids+=("$pid") && echo "stopping 127.0.0.1:$port (pid $pid)"
-    fi
-  done <"$pids_file"
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 100); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
-    if [ -d "/proc/$pid" ]; then echo "pid $pid did not stop in 10 s" >&2; return 1; fi
-  done
-  rm -f "$pids_file"
+  stop_recorded
   echo "cluster stopped (data and logs stay in $run_dir)"
 }
 

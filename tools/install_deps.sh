@@ -2,7 +2,7 @@
 # Installs the Debian packages slotd needs to build and test, only those that are missing.
 set -euo pipefail
 packages=(g++ cmake make pkg-config ccache libuv1-dev libxxhash-dev libtomlplusplus-dev libgtest-dev
-          libhiredis-dev liblzf-dev redis-server redis-tools python3-redis)
+          libhiredis-dev liblzf-dev redis-server redis-tools redis-sentinel python3-redis)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -21,7 +21,11 @@ FieldList DescribeInstance(const SentinelState& st, const Master& m, const Insta
   auto add = [&f](const char* key, std::string value) { f.emplace_back(key, std::move(value)); };
   auto num = [&add](const char* key, int64_t v) { add(key, std::to_string(v)); };
   Link link;
-  if (auto it = st.links.find(ri.addr); it != st.links.end()) link = it->second;
+  if (auto it = st.links.find(ri.addr); it != st.links.end()) {
+    link = it->second;
+  } else {
+    ResetLinkTimers(link, now);  // not created yet (before the first tick): as if created now
+  }
   add("name", ri.name);
   add("ip", ri.addr.ip);
   num("port", ri.addr.port);

@@ -5,16 +5,20 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 
 #include "server/app/crash_report.h"
 #include "server/cluster_host/cluster_host_start.h"
 #include "server/cluster_host/routing_glue.h"
+#include "server/commands/arg_parse.h"
 #include "server/commands/dispatcher.h"
+#include "server/commands/families.h"
 #include "server/commands/migrate_socket.h"
 #include "server/log/logger.h"
 #include "server/net/connection.h"
 #include "server/resp/errors.h"
+#include "server/sentinel_host/sentinel_host.h"
 
 namespace slotd {
 namespace {
@@ -45,10 +49,13 @@ App::App(Config config, std::string config_file) : server_(std::move(config)) {
   server_.aof = aof_.get();
   replication_ = std::make_unique<Replication>(server_, &loop_);
   server_.replication = replication_.get();
+  pause_ = std::make_unique<ClientPause>(server_);
+  server_.pause = pause_.get();
   snapshots_->set_info_provider([this] { return replication_->SnapshotInfoForSave(); });
   // The propagation feed fans out to every consumer of the command stream.
   server_.on_propagate = [this](int db, std::span<const std::string> argv) {
-    if (aof_->enabled()) aof_->Feed(db, argv);
+    // PUBLISH is in the stream only for replicas' subscribers: the AOF never records it.
+    if (aof_->enabled() && !EqualsIgnoreCase(argv[0], "publish")) aof_->Feed(db, argv);
     replication_->Feed(db, argv);
   };
   server_.schedule_flush = [this](Client& c) { ScheduleFlush(c); };
@@ -68,11 +75,22 @@ App::App(Config config, std::string config_file) : server_(std::move(config)) {
 }
 
 App::~App() {
+  sentinel_host_.reset();
   DeleteClusterHost(cluster_host_);
   uv_loop_close(&loop_);
 }
 
 void App::RefreshClock() { server_.now_ms = WallClockMs(); }
+
+void App::SetSentinelMode(std::vector<SentinelDirective> directives) {
+  sentinel_mode_ = true;
+  sentinel_directives_ = std::move(directives);
+  server_.config.save.clear();  // a sentinel keeps no data set: no dump.rdb, no AOF
+  server_.config.appendonly = false;
+  // Only redis-sentinel's commands exist in this mode (server/commands/sentinel_mode_commands.cc).
+  server_.commands = CommandTable();
+  RegisterSentinelModeCommands(server_.commands);
+}
 
 int App::Run() {
   const Config& cfg = server_.config;
@@ -81,13 +99,20 @@ int App::Run() {
     Log(LogLevel::kWarning, "%s", error.c_str());
     return 1;
   }
-  Log(LogLevel::kNotice, "Running mode=%s, port=%d.", cfg.cluster_enabled ? "cluster" : "standalone",
-      listener_.bound_port());
+  const char* mode = sentinel_mode_ ? "sentinel" : cfg.cluster_enabled ? "cluster" : "standalone";
+  Log(LogLevel::kNotice, "Running mode=%s, port=%d.", mode, listener_.bound_port());
   Log(LogLevel::kNotice, "Server initialized");
   // Redis works inside `dir`: relative files (nodes.conf, temp files) live there.
   if (chdir(cfg.dir.c_str()) != 0) {
     Log(LogLevel::kWarning, "Can't chdir to '%s': %s", cfg.dir.c_str(), std::strerror(errno));
     return 1;
+  }
+  if (sentinel_mode_) {
+    sentinel_host_ = StartSentinelHost(server_, &loop_, sentinel_directives_, &error);
+    if (sentinel_host_ == nullptr) {
+      std::fprintf(stderr, "%s\n", error.c_str());
+      return 1;
+    }
   }
   // nodes.conf (in `dir`) and the cluster bus come before the data set, as in Redis's initServer.
   if (cfg.cluster_enabled) {
@@ -95,7 +120,7 @@ int App::Run() {
     if (cluster_host_ == nullptr) return 1;
   }
   // A corrupt or truncated dump.rdb stops the start-up, and the file is left as it was.
-  if (!cfg.appendonly) {
+  if (!cfg.appendonly && !sentinel_mode_) {
     auto loaded = snapshots_->LoadAtStartup();
     if (!loaded) return 1;
     replication_->OnSnapshotLoaded(loaded->info);  // a replica continues from the saved offset
@@ -103,7 +128,7 @@ int App::Run() {
   // With appendonly yes the AOF is the data source (it has priority over dump.rdb, as in Redis).
   if (!aof_->Start()) return 1;
   Log(LogLevel::kNotice, "Ready to accept connections tcp");
-  replication_->Start();
+  if (!sentinel_mode_) replication_->Start();
 
   uv_timer_init(&loop_, &cron_timer_);
   cron_timer_.data = this;
@@ -196,6 +221,7 @@ void App::FlushPending() {
 
 void App::OnBeforeSleep(uv_prepare_t* prepare) {
   App* app = static_cast<App*>(prepare->data);
+  app->pause_->BeforeSleep();  // commands a finished pause postponed run first, in arrival order
   app->replication_->BeforeSleep();
   app->FlushPending();
   if (app->server_.crash_requested) app->CrashNow();
@@ -207,9 +233,12 @@ void App::OnCron(uv_timer_t* timer) { static_cast<App*>(timer->data)->Cron(); }
 void App::Cron() {
   RefreshClock();
   child_.Poll();
-  snapshots_->Cron();
-  aof_->Cron();
-  replication_->Cron();
+  if (!sentinel_mode_) {  // a sentinel keeps no data set and replicates nothing
+    snapshots_->Cron();
+    aof_->Cron();
+    replication_->Cron();
+  }
+  pause_->Cron();
   server_.TimeoutBlockedClients();
   RedirectBlockedClients(server_);         // cluster mode: waiters on slots no longer served here
   CloseIdleMigrateSockets(server_.now_ms);  // MIGRATE's cached connections idle for 10 s
@@ -262,6 +291,7 @@ void App::BeginShutdown() {
   aof_->Shutdown();
   replication_->Shutdown();
   ShutdownClusterHost(cluster_host_);
+  if (sentinel_host_ != nullptr) sentinel_host_->Shutdown();
   std::vector<Connection*> all;
   for (auto& [id, connection] : connections_) all.push_back(connection);
   for (Connection* connection : all) connection->Close(false);

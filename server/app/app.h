@@ -8,7 +8,9 @@
 #include <string>
 #include <unordered_set>
 
+#include "server/app/client_pause.h"
 #include "server/app/server.h"
+#include "server/config/config_loader.h"
 #include "server/net/listener.h"
 #include "server/persistence/aof/aof.h"
 #include "server/persistence/child_process.h"
@@ -26,6 +28,9 @@ class App {
 
   // Binds, serves until shutdown, returns the process exit code.
   int Run();
+  // Sentinel mode (before Run): no persistence or replication; the sentinel host runs instead.
+  void SetSentinelMode(std::vector<SentinelDirective> directives);
+  bool sentinel_mode() const { return sentinel_mode_; }
 
   Server& server() { return server_; }
   uv_loop_t* loop() { return &loop_; }
@@ -62,7 +67,11 @@ class App {
   std::unique_ptr<Snapshots> snapshots_;  // server_.snapshots
   std::unique_ptr<Aof> aof_;              // server_.aof
   std::unique_ptr<Replication> replication_;  // server_.replication
+  std::unique_ptr<ClientPause> pause_;         // server_.pause
   ClusterHost* cluster_host_ = nullptr;        // server_.cluster (cluster-enabled yes)
+  bool sentinel_mode_ = false;
+  std::vector<SentinelDirective> sentinel_directives_;
+  std::unique_ptr<SentinelHost> sentinel_host_;  // server_.sentinel (sentinel mode)
   std::map<uint64_t, Connection*> connections_;
   std::unordered_set<Client*> pending_flush_;
   uint64_t next_client_id_ = 1;

@@ -7,6 +7,7 @@
 #include "server/commands/command_context.h"
 #include "server/commands/command_table.h"
 #include "server/commands/families.h"
+#include "server/commands/sentinel_runtime.h"
 #include "server/commands/server_family.h"
 #include "server/resp/errors.h"
 
@@ -65,7 +66,8 @@ void Quit(CommandContext& ctx, ArgList) {
 // The HELLO map: server, version, proto, id, mode, role, modules (no role in sentinel mode).
 void ReplyHelloMap(CommandContext& ctx) {
   resp::ReplyBuilder& reply = ctx.reply();
-  reply.MapHeader(7);
+  const bool sentinel = InSentinelMode(ctx.server());
+  reply.MapHeader(sentinel ? 6 : 7);
   reply.Bulk("server");
   reply.Bulk("redis");
   reply.Bulk("version");
@@ -75,9 +77,11 @@ void ReplyHelloMap(CommandContext& ctx) {
   reply.Bulk("id");
   reply.Integer(static_cast<int64_t>(ctx.client().id()));
   reply.Bulk("mode");
-  reply.Bulk(ctx.server().cluster_mode() ? "cluster" : "standalone");
-  reply.Bulk("role");
-  reply.Bulk(ctx.config().replicaof_host.empty() ? "master" : "replica");
+  reply.Bulk(sentinel ? "sentinel" : ctx.server().cluster_mode() ? "cluster" : "standalone");
+  if (!sentinel) {
+    reply.Bulk("role");
+    reply.Bulk(ctx.config().replicaof_host.empty() ? "master" : "replica");
+  }
   reply.Bulk("modules");
   reply.EmptyArray();
 }

@@ -22,5 +22,8 @@ void RegisterPersistenceCommands(CommandTable& table);  // SAVE BGSAVE LASTSAVE
 void RegisterAofCommands(CommandTable& table);          // BGREWRITEAOF
 void RegisterDumpCommands(CommandTable& table);         // DUMP RESTORE RESTORE-ASKING
 void RegisterReplicationCommands(CommandTable& table);  // REPLICAOF SLAVEOF REPLCONF PSYNC SYNC WAIT ROLE
+// Sentinel mode's whole table (instead of RegisterAllCommands): the commands redis-sentinel 7.0 serves,
+// with sentinel INFO/ROLE/PUBLISH, plus SENTINEL (sentinel_mode_commands.cc, sentinel_commands.cc).
+void RegisterSentinelModeCommands(CommandTable& table);
 
 }  // namespace slotd

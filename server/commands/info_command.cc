@@ -105,7 +105,7 @@ int64_t WallClockUs() {
   return std::chrono::duration_cast<std::chrono::microseconds>(since_epoch).count();
 }
 
-void ServerSection(const Server& server, InfoWriter& w) {
+void ServerSection(const Server& server, InfoWriter& w, bool sentinel_mode = false) {
   struct utsname name {};
   uname(&name);
   int64_t uptime_s = (server.now_ms - server.start_time_ms) / 1000;
@@ -115,7 +115,7 @@ void ServerSection(const Server& server, InfoWriter& w) {
   w.Field("redis_git_sha1", "00000000");
   w.Field("redis_git_dirty", "0");
   w.Field("redis_build_id", "0");
-  w.Field("redis_mode", server.cluster_mode() ? "cluster" : "standalone");
+  w.Field("redis_mode", sentinel_mode ? "sentinel" : server.cluster_mode() ? "cluster" : "standalone");
   w.Field("os", std::string(name.sysname) + " " + name.release + " " + name.machine);
   w.Field("arch_bits", static_cast<int>(sizeof(void*) * 8));
   w.Field("monotonic_clock", "POSIX clock_gettime");
@@ -374,6 +374,15 @@ void Info(CommandContext& ctx, ArgList args) {
 }
 
 }  // namespace
+
+std::string InfoSectionText(const Server& server, std::string_view section, bool sentinel_mode) {
+  InfoWriter w;
+  if (section == "server") ServerSection(server, w, sentinel_mode);
+  if (section == "clients") ClientsSection(server, w);
+  if (section == "stats") StatsSection(server, w);
+  if (section == "cpu") CpuSection(w);
+  return w.text();
+}
 
 void RegisterInfoCommand(CommandTable& table) {
   table.Register(MakeSpec("info", -1, kCmdLoading | kCmdStale | kCmdSentinel, Info, "@slow @dangerous", "server",

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <string>
 #include <string_view>
 
 #include "server/commands/command_spec.h"
@@ -39,6 +40,10 @@ void ReplyHelp(resp::ReplyBuilder& reply, std::string_view command,
 // True when the client may authenticate as `user` with `password` (requirepass drives the default
 // user, the only one; with no requirepass any password works). Marks the client authenticated.
 bool Authenticate(const Server& server, Client& client, std::string_view user, std::string_view password);
+
+// One INFO section ("server", "clients", "stats" or "cpu") as "# Title\r\nfield:value\r\n...", for
+// sentinel mode's INFO (sentinel_mode_commands.cc); `sentinel_mode` reports redis_mode:sentinel.
+std::string InfoSectionText(const Server& server, std::string_view section, bool sentinel_mode);
 
 // The process's resident set size in bytes, from /proc/self/statm (0 when unreadable).
 size_t ProcessRssBytes();

@@ -92,4 +92,17 @@ std::string NoLatencySamples(std::string_view event) {
   return Embed("No samples available for event '", event, "'");
 }
 
+std::string SentinelDebugUnknownOption(std::string_view option) {
+  return Embed("Unknown option or number of arguments for SENTINEL DEBUG '", option, "'");
+}
+
+std::string SentinelDebugBadArgument(std::string_view value, std::string_view option) {
+  std::string text = "Invalid argument '";
+  text.append(value);
+  text.append("' for SENTINEL DEBUG '");
+  text.append(option);
+  text.push_back('\'');
+  return text;
+}
+
 }  // namespace slotd::errors

@@ -27,6 +27,21 @@ inline constexpr std::string_view kInvalidIdletime = "Invalid IDLETIME value, mu
 inline constexpr std::string_view kInvalidFreq = "Invalid FREQ value, must be >= 0 and <= 255";
 inline constexpr std::string_view kTimeoutNotFloat = "timeout is not a float or out of range";
 inline constexpr std::string_view kTimeoutNegative = "timeout is negative";
+inline constexpr std::string_view kTimeoutNotInteger = "timeout is not an integer or out of range";
+inline constexpr std::string_view kPauseMode = "CLIENT PAUSE mode must be WRITE or ALL";
+// FAILOVER (replication_commands.cc, replication/failover.cc).
+inline constexpr std::string_view kFailoverInCluster = "FAILOVER not allowed in cluster mode.";
+inline constexpr std::string_view kNoFailover = "No failover in progress.";
+inline constexpr std::string_view kFailoverTimeout = "FAILOVER timeout must be greater than 0";
+inline constexpr std::string_view kFailoverRunning = "FAILOVER already in progress.";
+inline constexpr std::string_view kFailoverOnReplica = "FAILOVER is not valid when server is a replica.";
+inline constexpr std::string_view kFailoverNoReplicas = "FAILOVER requires connected replicas.";
+inline constexpr std::string_view kFailoverForce =
+    "FAILOVER with force option requires both a timeout and target HOST and IP.";
+inline constexpr std::string_view kFailoverNotReplica = "FAILOVER target HOST and PORT is not a replica.";
+inline constexpr std::string_view kFailoverNotOnline = "FAILOVER target replica is not online.";
+inline constexpr std::string_view kReplicaOfWhileFailover = "REPLICAOF not allowed while failing over.";
+inline constexpr std::string_view kSyncWhileFailover = "-NOMASTERLINK Can't SYNC while failing over";
 inline constexpr std::string_view kNanOrInfinity = "increment would produce NaN or Infinity";
 inline constexpr std::string_view kStringTooLong = "string exceeds maximum allowed size (proto-max-bulk-len)";
 
@@ -200,6 +215,7 @@ inline constexpr std::string_view kAofTurnOnFailed = "Unable to turn on AOF. Che
 inline constexpr std::string_view kBareErr = "-ERR";  // Redis's shared.err: a failed SAVE/BGSAVE
 inline constexpr std::string_view kShutdownFailed = "Errors trying to SHUTDOWN. Check logs.";
 inline constexpr std::string_view kDebugReloadFailed = "Error trying to load the RDB dump";
+inline constexpr std::string_view kDebugLoadAofFailed = "Error trying to load the AOF files, check server logs.";
 inline constexpr std::string_view kDebugReloadOptions = "DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.";
 inline constexpr std::string_view kMisconfRdb =
     "-MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. "
@@ -226,6 +242,18 @@ inline constexpr std::string_view kMigrateWriteError = "-IOERR error or timeout 
 inline constexpr std::string_view kMigrateReadError = "-IOERR error or timeout reading to target instance";
 inline constexpr std::string_view kMigrateTargetErrorPrefix = "Target instance replied with error: ";
 
+// Sentinel mode (commands/sentinel_commands.cc, commands/sentinel_mode_commands.cc). The SentinelNode's
+// own errors (MONITOR, SET, CONFIG SET, FAILOVER, CKQUORUM) come from cluster/sentinel/admin.cc.
+inline constexpr std::string_view kSentinelNoSuchMaster = "No such master with that name";
+inline constexpr std::string_view kSentinelSaveFailed = "Failed to save config file. Check server logs.";
+inline constexpr std::string_view kSentinelOnlyHello = "Only HELLO messages are accepted by Sentinel instances.";
+inline constexpr std::string_view kSentinelUnknownSimFailure = "Unknown failure simulation specified";
+inline constexpr std::string_view kSentinelConfigUsage =
+    "Only SENTINEL CONFIG GET <option> / SET <option> <value> are supported.";
+// slotd's timing parameters are compile-time constants of the SentinelNode (not in Redis).
+inline constexpr std::string_view kSentinelDebugReadOnly =
+    "SENTINEL DEBUG parameters are fixed in this server; SENTINEL DEBUG only lists them";
+
 // "Syntax error in HELLO option 'foo'"
 std::string HelloSyntaxError(std::string_view option);
 // "Unknown client type 'foo'"
@@ -240,5 +268,9 @@ std::string BadClientInfoValue(std::string_view attribute);
 std::string UnknownSubcommandOrArity(std::string_view sub, std::string_view command);
 // "No samples available for event 'command'"
 std::string NoLatencySamples(std::string_view event);
+// "Unknown option or number of arguments for SENTINEL DEBUG 'foo'"
+std::string SentinelDebugUnknownOption(std::string_view option);
+// "Invalid argument 'abc' for SENTINEL DEBUG 'info-period'"
+std::string SentinelDebugBadArgument(std::string_view value, std::string_view option);
 
 }  // namespace slotd::errors

@@ -205,5 +205,22 @@ TEST(SentinelAdmin, DescribesInstancesInRedisFieldOrder) {
   EXPECT_NE(info.find("sentinel_tilt_since_seconds:-1\r\n"), std::string::npos);
 }
 
+TEST(SentinelAdmin, AMasterMonitoredBeforeTheFirstTickReportsFreshLinkTimes) {
+  FakeInstances w;
+  w.AddMaster(17100);
+  ASSERT_EQ(MonitorError(w, "mymaster", "127.0.0.1", "17100", "2"), "ok");
+  // No tick yet, so no link exists: Redis creates the link with the instance, timers at "now".
+  const SentinelState& st = w.node().state();
+  FieldList m = DescribeMaster(st, *st.FindMaster("mymaster"), w.now());
+  auto value = [&m](const std::string& key) {
+    for (auto& [k, v] : m)
+      if (k == key) return v;
+    return std::string("missing");
+  };
+  EXPECT_EQ(value("last-ping-sent"), "0");
+  EXPECT_EQ(value("last-ok-ping-reply"), "0");
+  EXPECT_EQ(value("last-ping-reply"), "0");
+}
+
 }  // namespace
 }  // namespace slotd::sentinel
