@@ -14,13 +14,8 @@ ClusterNode::ClusterNode(const NodeOptions& options, std::unique_ptr<ClusterStat
     : options_(options), state_(std::move(state)), rng_(seed) {
   if (!state_) state_ = std::make_unique<ClusterState>(NodeId::Generate(rng_), options_.myself);
   // Our own ports always come from the configuration, not from the saved file.
+  ApplyOwnEndpoint();
   NodeRecord& me = state_->myself();
-  me.endpoint.port = options_.myself.port;
-  me.endpoint.cport = options_.myself.cport;
-  me.endpoint.pport = options_.myself.pport;
-  me.endpoint.hostname = options_.myself.hostname;
-  if (options_.announce_ip) me.endpoint.ip = options_.myself.ip;
-  if (options_.replica_no_failover) me.flags |= bus::kFlagNoFailover;
   // A file from 7.0 (or a fresh node) has no shard id: a replica shares its master's, a master
   // starts a new shard.
   if (me.shard_id.IsNull()) {
@@ -28,6 +23,36 @@ ClusterNode::ClusterNode(const NodeOptions& options, std::unique_ptr<ClusterStat
     me.shard_id = master != nullptr && !master->shard_id.IsNull() ? master->shard_id
                                                                   : NodeId::Generate(rng_);
   }
+}
+
+// Copies the announced endpoint and the no-failover flag from options_ into our own record.
+// True when something peers see changed.
+bool ClusterNode::ApplyOwnEndpoint() {
+  NodeRecord& me = state_->myself();
+  const Endpoint before = me.endpoint;
+  const uint16_t flags_before = me.flags;
+  me.endpoint.port = options_.myself.port;
+  me.endpoint.cport = options_.myself.cport;
+  me.endpoint.pport = options_.myself.pport;
+  me.endpoint.hostname = options_.myself.hostname;
+  if (options_.announce_ip) me.endpoint.ip = options_.myself.ip;
+  if (options_.replica_no_failover) {
+    me.flags |= bus::kFlagNoFailover;
+  } else {
+    me.flags &= static_cast<uint16_t>(~bus::kFlagNoFailover);
+  }
+  return !(me.endpoint == before) || me.flags != flags_before;
+}
+
+// CONFIG SET of a cluster option at run time, as Redis applies them live: timeouts and policies
+// take effect on the next tick; a changed announced address, port or hostname reaches peers in
+// our next headers and is saved to nodes.conf.
+void ClusterNode::UpdateOptions(const NodeOptions& options, int64_t now_ms, Outbox& out) {
+  Begin(now_ms, out);
+  options_ = options;
+  if (ApplyOwnEndpoint()) Todo(kTodoSave | kTodoTopology);
+  Todo(kTodoUpdateState);
+  Finish();
 }
 
 Result<std::unique_ptr<ClusterNode>> ClusterNode::Restore(const NodeOptions& options,

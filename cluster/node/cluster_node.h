@@ -67,6 +67,8 @@ class ClusterNode {
   // A fresh node with a new random id (its first SaveConfig records it).
   ClusterNode(const NodeOptions& options, uint64_t seed);
   // A node restored from nodes.conf text (clusterLoadConfig).
+  // Applies changed options (CONFIG SET cluster-*) without a restart.
+  void UpdateOptions(const NodeOptions& options, int64_t now_ms, Outbox& out);
   static Result<std::unique_ptr<ClusterNode>> Restore(const NodeOptions& options,
                                                       std::string_view nodes_conf,
                                                       uint64_t seed, int64_t now_ms);
@@ -159,6 +161,7 @@ class ClusterNode {
   };
 
   ClusterNode(const NodeOptions& options, std::unique_ptr<ClusterState> state, uint64_t seed);
+  bool ApplyOwnEndpoint();
 
   // ---- cluster_node.cc: plumbing ----
   void Begin(int64_t now_ms, Outbox& out);

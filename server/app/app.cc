@@ -166,6 +166,8 @@ bool App::ApplyConfigChange(std::string_view option, std::string* error) {
     if (!fresh.Open(&loop_, cfg.bind, cfg.port, cfg.tcp_backlog, OnAccept, this, error)) return false;
     listener_.Close();
     listener_ = std::move(fresh);
+  } else if (option.starts_with("cluster-") || option == "repl-ping-replica-period") {
+    ClusterApplyConfig(server_.cluster);  // no-op outside cluster mode
   }
   return true;  // other options are read live where they are used
 }

@@ -349,6 +349,17 @@ void ClusterPropagatePublish(ClusterHost* host, std::string_view channel,
   if (host != nullptr) host->PropagatePublish(channel, message, shard);
 }
 
+void ClusterHost::ApplyConfig() {
+  Outbox out;
+  node_->UpdateOptions(BuildOptions(), MonotonicMs(), out);
+  Execute(out);
+  PublishView();  // preferred endpoint, full coverage and reads-when-down live in the view
+}
+
+void ClusterApplyConfig(ClusterHost* host) {
+  if (host != nullptr) host->ApplyConfig();
+}
+
 void ShutdownClusterHost(ClusterHost* host) {
   if (host != nullptr) host->Shutdown();
 }

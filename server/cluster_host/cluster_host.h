@@ -59,6 +59,8 @@ class ClusterHost : public BusLinkOwner {
   uint64_t links_over_limit() const { return links_over_limit_; }
   // PUBLISH / SPUBLISH in cluster mode: relay the message over the bus.
   void PropagatePublish(std::string_view channel, std::string_view message, bool shard);
+  // Re-reads the cluster options from the live config (CONFIG SET) into the node and the view.
+  void ApplyConfig();
 
   void OnBusData(BusLink& link, std::string_view bytes) override;
   void OnBusDown(BusLink& link) override;
