@@ -93,7 +93,7 @@ class Group:
             with open(conf, "w") as f:
                 f.write("port %d\nbind 127.0.0.1\ndir %s\n" % (port, self.workdir))
                 f.write("sentinel monitor %s 127.0.0.1 %d 2\n" % (NAME, self.data_ports[0]))
-                f.write("sentinel down-after-milliseconds %s 1000\n" % NAME)
+                f.write("sentinel down-after-milliseconds %s 1500\n" % NAME)
                 f.write("sentinel failover-timeout %s 6000\n" % NAME)
             argv = [self.sentinel_binary, conf]
             if self.sentinel_binary == self.slotd:

@@ -59,7 +59,7 @@ class SentinelHostnameTest : public ::testing::TestWithParam<Impl> {
                         << "sentinel announce-ip localhost\n"
                         << "sentinel monitor " << kName << " " << monitor_host << " "
                         << master_port << " 2\n"
-                        << "sentinel down-after-milliseconds " << kName << " 1000\n"
+                        << "sentinel down-after-milliseconds " << kName << " 1500\n"
                         << "sentinel failover-timeout " << kName << " 6000\n";
     std::vector<std::string> args = {conf};
     std::string binary = kRedisSentinelPath;
