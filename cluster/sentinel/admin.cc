@@ -18,48 +18,6 @@ bool ParseLongLong(std::string_view s, int64_t& out) {
   return ec == std::errc() && ptr == s.data() + s.size();
 }
 
-bool IsIpv4(std::string_view s) {
-  int parts = 0;
-  size_t pos = 0;
-  while (true) {
-    size_t dot = s.find('.', pos);
-    std::string_view part = s.substr(pos, dot == std::string_view::npos ? dot : dot - pos);
-    int v = 0;
-    if (part.empty() || part.size() > 3) return false;
-    for (char c : part) {
-      if (!std::isdigit(static_cast<unsigned char>(c))) return false;
-      v = v * 10 + (c - '0');
-    }
-    if (v > 255) return false;
-    ++parts;
-    if (dot == std::string_view::npos) break;
-    pos = dot + 1;
-  }
-  return parts == 4;
-}
-
-bool IsIpv6(std::string_view s) {
-  int colons = 0;
-  for (char c : s) {
-    if (c == ':') {
-      ++colons;
-    } else if (!std::isxdigit(static_cast<unsigned char>(c)) && c != '.') {
-      return false;
-    }
-  }
-  return colons >= 2 && colons <= 7;
-}
-
-bool IsHostname(std::string_view s) {
-  if (s.empty() || s.size() > 253) return false;
-  for (char c : s) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.' && c != '_') {
-      return false;
-    }
-  }
-  return true;
-}
-
 // Glob matching as Redis's stringmatch (*, ?, [set], [^set], [a-z], backslash escapes).
 bool GlobMatch(std::string_view p, std::string_view s) {
   while (!p.empty()) {
@@ -124,14 +82,18 @@ Result<Ok> SentinelNode::Monitor(std::string_view name, std::string_view ip, std
   if (!ParseLongLong(quorum, q)) return Error{"ERR Invalid quorum"};
   if (!ParseLongLong(port, p)) return Error{"ERR Invalid port"};
   if (q <= 0) return Error{"ERR Quorum must be 1 or greater."};
-  const bool valid_ip = IsIpv4(ip) || IsIpv6(ip) || (state_.resolve_hostnames && IsHostname(ip));
+  // With resolve-hostnames the name must resolve now, as Redis's anetResolve checks it.
+  const bool valid_ip =
+      IsIpAddress(ip) || (state_.resolve_hostnames && IsHostname(ip) && resolver_ &&
+                          !resolver_(std::string(ip)).empty());
   if (!valid_ip) return Error{"ERR Invalid IP address or hostname specified"};
   if (p < 0 || p > 65535) return Error{"ERR Invalid port number."};
   if (state_.FindMaster(name) != nullptr) return Error{"ERR Duplicate master name."};
   if (q > INT32_MAX) q = INT32_MAX;
   return WithInput(now, out, [&]() -> Result<Ok> {
-    Master& m = state_.masters[std::string(name)] = MakeMaster(
-        std::string(name), Address{std::string(ip), static_cast<int>(p)}, static_cast<int>(q), now);
+    Master& m = state_.masters[std::string(name)] =
+        MakeMaster(std::string(name), MakeAddress(std::string(ip), static_cast<int>(p)),
+                   static_cast<int>(q), now);
     MarkConfigDirty();
     Event(LogLevel::kWarning, "+monitor", &m,
           Describe(m, m) + " quorum " + std::to_string(m.quorum));
@@ -256,7 +218,7 @@ IsMasterDownReply SentinelNode::IsMasterDownByAddr(std::string_view ip, int port
     IsMasterDownReply reply;
     Master* m = nullptr;
     for (auto& [name, candidate] : state_.masters) {
-      if (candidate.addr.ip == ip && candidate.addr.port == port) {
+      if (candidate.addr.port == port && AddressIsHost(candidate.addr, ip)) {
         m = &candidate;
         break;
       }

@@ -27,7 +27,7 @@ FieldList DescribeInstance(const SentinelState& st, const Master& m, const Insta
     ResetLinkTimers(link, now);  // not created yet (before the first tick): as if created now
   }
   add("name", ri.name);
-  add("ip", ri.addr.ip);
+  add("ip", std::string(Announced(ri.addr, st.announce_hostnames)));
   num("port", ri.addr.port);
   add("runid", ri.runid);
   add("flags", FlagsString(ri, link.connected));
@@ -110,7 +110,7 @@ std::string InfoSentinelSection(const SentinelState& st, int64_t now, int runnin
   for (const auto& [name, m] : st.masters) {
     const char* status = m.Has(kFlagODown) ? "odown" : m.Has(kFlagSDown) ? "sdown" : "ok";
     s += "master" + std::to_string(i++) + ":name=" + name + ",status=" + status +
-         ",address=" + m.addr.ip + ":" + std::to_string(m.addr.port) +
+         ",address=" + std::string(Announced(m.addr, st.announce_hostnames)) + ":" + std::to_string(m.addr.port) +
          ",slaves=" + std::to_string(m.replicas.size()) +
          ",sentinels=" + std::to_string(m.sentinels.size() + 1) + "\r\n";
   }

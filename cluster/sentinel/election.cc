@@ -72,7 +72,7 @@ void SentinelNode::AskMasterStateToOtherSentinels(Master& m, bool forced) {
     if (!m.Has(kFlagSDown) || !Connected(s.addr)) continue;
     if (!forced && elapsed < kAskPeriodMs) continue;
     Send(m, s, RequestKind::kIsMasterDown,
-         {"SENTINEL", "is-master-down-by-addr", m.addr.ip, std::to_string(m.addr.port),
+         {"SENTINEL", "is-master-down-by-addr", std::string(Announce(m.addr)), std::to_string(m.addr.port),
           std::to_string(state_.current_epoch),
           m.failover_state > FailoverState::kNone ? state_.myid : "*"});
   }

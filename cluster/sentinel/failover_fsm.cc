@@ -204,8 +204,8 @@ void SentinelNode::SwitchToPromotedReplica(Master& m) {
   const Instance* promoted = m.promoted_replica();
   const Address to = promoted != nullptr ? promoted->addr : m.addr;
   Event(LogLevel::kWarning, "+switch-master", &m,
-        m.name + " " + m.addr.ip + " " + std::to_string(m.addr.port) + " " + to.ip + " " +
-            std::to_string(to.port));
+        m.name + " " + std::string(Announce(m.addr)) + " " + std::to_string(m.addr.port) + " " +
+            std::string(Announce(to)) + " " + std::to_string(to.port));
   ResetMasterAndChangeAddress(m, to);
 }
 

@@ -64,13 +64,13 @@ void ParseReplicaLine(std::string_view line, InstanceInfo& info) {
     if (c1 == std::string_view::npos) return;
     size_t c2 = rest.find(',', c1 + 1);
     if (c2 == std::string_view::npos) return;
-    addr.ip = std::string(rest.substr(0, c1));
+    addr.host = std::string(rest.substr(0, c1));
     addr.port = ClampInt(LeadingInt(rest.substr(c1 + 1, c2 - c1 - 1)));
   } else {
     std::string_view ip = ListField(rest, "ip=");
     std::string_view port = ListField(rest, "port=");
     if (ip.empty() || port.empty()) return;
-    addr.ip = std::string(ip);
+    addr.host = std::string(ip);
     addr.port = ClampInt(LeadingInt(port));
   }
   info.replicas.push_back(std::move(addr));

@@ -42,6 +42,12 @@ Result<std::monostate> YesNo(const std::string& value, const char* what, bool& o
 
 bool ValidPort(int64_t port) { return port >= 0 && port <= 65535; }
 
+// Without resolve-hostnames only IPs are addresses. With it a name is taken even when DNS does not
+// know it yet (Redis keeps such records and resolves them again on every reconnect).
+bool Resolvable(const SentinelState& st, const std::string& host) {
+  return IsIpAddress(host) || (st.resolve_hostnames && !host.empty());
+}
+
 // Directives that name a master: `<directive> <master> ...`.
 Result<std::monostate> ApplyMasterOption(SentinelState& st, Master& m, const std::string& d,
                                          const Args& a, int64_t now) {
@@ -72,14 +78,17 @@ Result<std::monostate> ApplyMasterOption(SentinelState& st, Master& m, const std
   } else if ((d == "known-slave" || d == "known-replica") && n == 4) {
     const int64_t port = Atoll(a[3]);
     if (!ValidPort(port)) return Error{"Invalid port number."};
+    if (!Resolvable(st, a[2])) return Error{"Can't resolve instance hostname."};
     Address addr{a[2], static_cast<int>(port)};
-    if (!m.replicas.try_emplace(FormatAddress(addr), MakeReplica(m, addr, now)).second) {
+    if (!m.replicas.try_emplace(FormatAddress(addr), MakeReplica(m, FormatAddress(addr), addr, now))
+             .second) {
       return Error{"Duplicate hostname and port for replica."};
     }
   } else if (d == "known-sentinel" && (n == 4 || n == 5)) {
     const int64_t port = Atoll(a[3]);
     if (n == 5) {  // without a run id the record could not be matched to hellos; Redis keeps none
       if (!ValidPort(port)) return Error{"Invalid port number."};
+      if (!Resolvable(st, a[2])) return Error{"Can't resolve instance hostname."};
       Address addr{a[2], static_cast<int>(port)};
       if (!m.sentinels.try_emplace(a[4], MakeSentinel(m, a[4], addr, now)).second) {
         return Error{"Duplicate runid for sentinel."};
@@ -109,7 +118,7 @@ Result<std::monostate> ApplySentinelConfig(SentinelState& st, const Args& a, int
     const int64_t port = Atoll(a[3]);
     if (quorum <= 0) return Error{"Quorum must be 1 or greater."};
     if (!ValidPort(port)) return Error{"Invalid port number."};
-    if (a[2].empty()) return Error{"Can't resolve instance hostname."};
+    if (!Resolvable(st, a[2])) return Error{"Can't resolve instance hostname."};
     if (st.masters.count(a[1]) != 0) return Error{"Duplicate master name."};
     st.masters[a[1]] =
         MakeMaster(a[1], Address{a[2], static_cast<int>(port)}, static_cast<int>(quorum), now);
@@ -174,7 +183,7 @@ Result<std::monostate> ApplySentinelConfigLines(SentinelState& st, const std::ve
 
 namespace {
 
-void RenderMaster(const Master& m, std::string& out) {
+void RenderMaster(const SentinelState& st, const Master& m, std::string& out) {
   auto line = [&out, &m](std::string_view directive, const std::string& value) {
     out += "sentinel ";
     out += directive;
@@ -186,7 +195,8 @@ void RenderMaster(const Master& m, std::string& out) {
                                   m.failover_state >= FailoverState::kReconfSlaves;
   const Address master_addr = promoted_is_master ? promoted->addr : m.addr;
   line("monitor",
-       master_addr.ip + " " + std::to_string(master_addr.port) + " " + std::to_string(m.quorum));
+       std::string(Announced(master_addr, st.announce_hostnames)) + " " +
+           std::to_string(master_addr.port) + " " + std::to_string(m.quorum));
   if (m.down_after_ms != kDefaultDownAfterMs) {
     line("down-after-milliseconds", std::to_string(m.down_after_ms));
   }
@@ -208,11 +218,13 @@ void RenderMaster(const Master& m, std::string& out) {
   for (const auto& [name, r] : m.replicas) {
     // The promoted replica is the master now; its slot is taken by the old master.
     const Address& a = r.addr == master_addr ? m.addr : r.addr;
-    line("known-replica", a.ip + " " + std::to_string(a.port));
+    line("known-replica",
+         std::string(Announced(a, st.announce_hostnames)) + " " + std::to_string(a.port));
   }
   for (const auto& [runid, s] : m.sentinels) {
     if (s.runid.empty()) continue;
-    line("known-sentinel", s.addr.ip + " " + std::to_string(s.addr.port) + " " + s.runid);
+    line("known-sentinel", std::string(Announced(s.addr, st.announce_hostnames)) + " " +
+                               std::to_string(s.addr.port) + " " + s.runid);
   }
   for (const auto& [from, to] : m.renamed_commands) line("rename-command", from + " " + to);
 }
@@ -225,7 +237,7 @@ std::string RenderSentinelConfig(const SentinelState& st) {
   if (!st.deny_scripts_reconfig) out += "sentinel deny-scripts-reconfig no\n";
   if (st.resolve_hostnames) out += "sentinel resolve-hostnames yes\n";
   if (st.announce_hostnames) out += "sentinel announce-hostnames yes\n";
-  for (const auto& [name, m] : st.masters) RenderMaster(m, out);
+  for (const auto& [name, m] : st.masters) RenderMaster(st, m, out);
   out += "sentinel current-epoch " + std::to_string(st.current_epoch) + "\n";
   if (!st.announce_ip.empty()) out += "sentinel announce-ip " + st.announce_ip + "\n";
   if (st.announce_port != 0)

@@ -22,6 +22,7 @@ void SentinelNode::Start(int64_t now, Outbox& out) {
       MarkConfigDirty();
     }
     Log(LogLevel::kWarning, "Sentinel ID is " + state_.myid);
+    ResolveConfiguredAddresses();
     for (auto& [name, m] : state_.masters) {
       Event(LogLevel::kWarning, "+monitor", &m,
             Describe(m, m) + " quorum " + std::to_string(m.quorum));
@@ -72,7 +73,7 @@ void SentinelNode::Send(const Master& m, const Instance& ri, RequestKind kind,
 
 bool SentinelNode::SendReplicaOf(const Master& m, Instance& ri, const Address* target) {
   if (!Connected(ri.addr)) return false;
-  std::string host = target ? target->ip : "NO";
+  std::string host = target ? std::string(Announce(*target)) : "NO";
   std::string port = target ? std::to_string(target->port) : "ONE";
   const RequestKind k = RequestKind::kReconfigure;
   Send(m, ri, k, {"MULTI"});
@@ -164,7 +165,7 @@ void SentinelNode::SendHelloTo(Master& m, Instance& ri) {
   h.hello.sentinel_runid = state_.myid;
   h.hello.current_epoch = state_.current_epoch;
   h.hello.master_name = m.name;
-  h.hello.master_ip = master_addr.ip;
+  h.hello.master_ip = Announce(master_addr);
   h.hello.master_port = master_addr.port;
   h.hello.master_config_epoch = m.config_epoch;
   LinkFor(ri.addr).pending_commands++;

@@ -4,6 +4,7 @@
 // executes the effects it appends to an Outbox.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,12 @@ class SentinelNode {
   // `state` comes from the config file (ApplySentinelConfig); an empty myid is generated from rng.
   SentinelNode(SentinelState state, uint64_t seed, int64_t now);
 
+  // Resolves a hostname to an IP, "" when it cannot (anetResolve). Redis resolves synchronously
+  // where an address is created or compared with a hostname; the host supplies the lookup. Without
+  // one, hostnames stay unresolved and are shown as they are.
+  using Resolver = std::function<std::string(const std::string& host)>;
+  void SetResolver(Resolver resolver) { resolver_ = std::move(resolver); }
+
   // Generates and saves myid when missing, logs it and the +monitor events (sentinelIsRunning).
   void Start(int64_t now, Outbox& out);
   void Tick(int64_t now, Outbox& out);
@@ -44,6 +51,9 @@ class SentinelNode {
   void OnLinkDown(const Address& addr, int64_t now, Outbox& out);
   void OnReply(const Address& from, RequestKind kind, std::string_view master, const Reply& reply,
                int64_t now, Outbox& out);
+  // A fresh lookup of `host` (the host resolves again before every reconnect, as Redis does):
+  // every address with that host takes the new IP.
+  void OnHostResolved(std::string_view host, std::string_view ip);
   // A hello received on a master/replica's __sentinel__:hello channel or by PUBLISH to us.
   void OnHello(std::string_view payload, int64_t now, Outbox& out);
 
@@ -67,6 +77,10 @@ class SentinelNode {
   // Read-only SENTINEL subcommands.
   Result<std::string> CkQuorum(std::string_view name) const;  // "OK <n> usable Sentinels. ..."
   std::optional<Address> GetMasterAddrByName(std::string_view name) const;
+  // How an address is shown in replies, events, hellos and commands (announce-hostnames).
+  std::string_view Announce(const Address& addr) const {
+    return Announced(addr, state_.announce_hostnames);
+  }
   const SentinelState& state() const { return state_; }
   const std::string& myid() const { return state_.myid; }
   // True once a SIMULATE-FAILURE crash point was reached; the host then exits with code 99.
@@ -88,6 +102,17 @@ class SentinelNode {
     return body();
   }
   void FlushIfDirty();
+
+  // Addresses (sentinel_node.cc). MakeAddress resolves a hostname with resolve-hostnames;
+  // AddressIsHost compares an address with a host named on the wire (sentinelAddrEqualsHostname).
+  Address MakeAddress(std::string host, int port);
+  std::string Resolve(const std::string& host);
+  bool AddressIsHost(const Address& addr, std::string_view host);
+  std::string ReplicaName(const Address& addr) const;
+  void ResolveConfiguredAddresses();
+  std::string Describe(const Master& m, const Instance& ri) const {
+    return sentinel::Describe(m, ri, state_.announce_hostnames);
+  }
 
   // Events: log line, publication on the event channel, notification script (WARNING only).
   void Event(LogLevel level, std::string_view type, const Master* master, std::string payload);
@@ -122,6 +147,7 @@ class SentinelNode {
   void TrackReconfProgress(Master& m, Instance& ri);
   bool NoDownFor(const Instance& ri, int64_t ms) const;
   Instance* FindInstanceAt(Master& m, const Address& addr, bool include_sentinels);
+  Instance* FindReplica(Master& m, const Address& addr);
   void OnIsMasterDownReply(Master& m, const Address& from, const Reply& reply);
   void ProcessHello(const Hello& hello);
   void UpdateSentinelAddressInAllMasters(Master& m, const Instance& si);
@@ -158,6 +184,7 @@ class SentinelNode {
  private:
   SentinelState state_;
   Rng rng_;
+  Resolver resolver_;
   int64_t now_ = 0;
   Outbox* out_ = nullptr;
   bool config_dirty_ = false;

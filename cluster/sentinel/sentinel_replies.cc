@@ -16,12 +16,20 @@ bool StartsWith(std::string_view s, std::string_view prefix) {
 
 Instance* SentinelNode::FindInstanceAt(Master& m, const Address& addr, bool include_sentinels) {
   if (m.addr == addr) return &m;
-  auto it = m.replicas.find(FormatAddress(addr));
-  if (it != m.replicas.end()) return &it->second;
+  if (Instance* r = FindReplica(m, addr)) return r;
   if (include_sentinels) {
     for (auto& [runid, s] : m.sentinels) {
       if (s.addr == addr) return &s;
     }
+  }
+  return nullptr;
+}
+
+Instance* SentinelNode::FindReplica(Master& m, const Address& addr) {
+  auto it = m.replicas.find(ReplicaName(addr));
+  if (it != m.replicas.end() && it->second.addr == addr) return &it->second;
+  for (auto& [name, r] : m.replicas) {  // named in another form (announce-hostnames changed)
+    if (SameInstance(r.addr, addr)) return &r;
   }
   return nullptr;
 }
@@ -95,8 +103,10 @@ void SentinelNode::RefreshInstanceInfo(Master& m, Instance& ri, const InstanceIn
     ri.runid = *info.run_id;
   }
   if (ri.role == Role::kMaster) {
-    for (const Address& addr : info.replicas) {
-      auto [it, added] = m.replicas.try_emplace(FormatAddress(addr), MakeReplica(m, addr, now_));
+    for (const Address& reported : info.replicas) {
+      if (FindReplica(m, reported) != nullptr) continue;
+      const Address addr = MakeAddress(reported.host, reported.port);
+      auto [it, added] = m.replicas.try_emplace(ReplicaName(addr), MakeReplica(m, ReplicaName(addr), addr, now_));
       if (!added) continue;
       Event(LogLevel::kNotice, "+slave", &m, Describe(m, it->second));
       MarkConfigDirty();
@@ -157,7 +167,7 @@ void SentinelNode::ActOnReportedRole(Master& m, Instance& ri, Role role) {
   }
   if (ri.role == Role::kReplica && role == Role::kReplica &&
       (ri.slave_master_port != m.addr.port ||
-       !EqualsIgnoreCaseAscii(ri.slave_master_host, m.addr.ip))) {
+       !AddressIsHost(m.addr, ri.slave_master_host))) {
     const int64_t wait_time = m.failover_timeout;
     if (MasterLooksSane(m) && NoDownFor(ri, wait_time) &&
         now_ - ri.slave_conf_change_time > wait_time) {
@@ -175,7 +185,7 @@ void SentinelNode::ActOnReportedRole(Master& m, Instance& ri, Role role) {
 void SentinelNode::TrackReconfProgress(Master& m, Instance& ri) {
   const Instance* promoted = m.promoted_replica();
   if (ri.Has(kFlagReconfSent) && promoted != nullptr && !ri.slave_master_host.empty() &&
-      EqualsIgnoreCaseAscii(ri.slave_master_host, promoted->addr.ip) &&
+      AddressIsHost(promoted->addr, ri.slave_master_host) &&
       ri.slave_master_port == promoted->addr.port) {
     ri.flags &= ~kFlagReconfSent;
     ri.flags |= kFlagReconfInprog;
@@ -261,7 +271,8 @@ void SentinelNode::ProcessHello(const Hello& h) {
         UpdateSentinelAddressInAllMasters(*m, stale);
       }
     }
-    Instance& s = m->sentinels[h.sentinel_runid] = MakeSentinel(*m, h.sentinel_runid, saddr, now_);
+    Instance& s = m->sentinels[h.sentinel_runid] =
+        MakeSentinel(*m, h.sentinel_runid, MakeAddress(saddr.host, saddr.port), now_);
     if (!removed) Event(LogLevel::kNotice, "+sentinel", m, Describe(*m, s));
     if (removed) UpdateSentinelAddressInAllMasters(*m, s);
     MarkConfigDirty();
@@ -275,13 +286,13 @@ void SentinelNode::ProcessHello(const Hello& h) {
   if (m->config_epoch < h.master_config_epoch) {
     m->config_epoch = h.master_config_epoch;
     MarkConfigDirty();
-    if (h.master_port != m->addr.port || !EqualsIgnoreCaseAscii(h.master_ip, m->addr.ip)) {
+    if (h.master_port != m->addr.port || !AddressIsHost(m->addr, h.master_ip)) {
       Event(LogLevel::kWarning, "+config-update-from", m, Describe(*m, si));
       Event(LogLevel::kWarning, "+switch-master", m,
-            m->name + " " + m->addr.ip + " " + std::to_string(m->addr.port) + " " + h.master_ip +
-                " " + std::to_string(h.master_port));
+            m->name + " " + std::string(Announce(m->addr)) + " " + std::to_string(m->addr.port) +
+                " " + h.master_ip + " " + std::to_string(h.master_port));
       const Address old_addr = m->addr;
-      ResetMasterAndChangeAddress(*m, Address{h.master_ip, h.master_port});
+      ResetMasterAndChangeAddress(*m, MakeAddress(h.master_ip, h.master_port));
       CallClientReconfScript(*m, "observer", old_addr, m->addr);
     }
   }
@@ -313,15 +324,15 @@ void SentinelNode::ResetMaster(Master& m, bool keep_sentinels, bool event) {
 void SentinelNode::ResetMasterAndChangeAddress(Master& m, const Address& addr) {
   std::vector<Address> replicas;
   for (const auto& [name, r] : m.replicas) {
-    if (!(r.addr == addr)) replicas.push_back(r.addr);
+    if (!SameInstance(r.addr, addr)) replicas.push_back(r.addr);
   }
-  if (!(addr == m.addr)) replicas.push_back(m.addr);
+  if (!SameInstance(addr, m.addr)) replicas.push_back(m.addr);
   ResetMaster(m, true, false);
   m.addr = addr;
   m.o_down_since = 0;
   m.s_down_since = 0;
   for (const Address& a : replicas) {
-    auto [it, added] = m.replicas.try_emplace(FormatAddress(a), MakeReplica(m, a, now_));
+    auto [it, added] = m.replicas.try_emplace(ReplicaName(a), MakeReplica(m, ReplicaName(a), a, now_));
     if (added) Event(LogLevel::kNotice, "+slave", &m, Describe(m, it->second));
   }
   MarkConfigDirty();
@@ -332,7 +343,8 @@ void SentinelNode::CallClientReconfScript(const Master& m, const char* role, con
   if (m.client_reconfig_script.empty()) return;
   out_->push_back(RunScript{
       m.client_reconfig_script,
-      {m.name, role, "start", from.ip, std::to_string(from.port), to.ip, std::to_string(to.port)}});
+      {m.name, role, "start", std::string(Announce(from)), std::to_string(from.port),
+       std::string(Announce(to)), std::to_string(to.port)}});
 }
 
 }  // namespace slotd::sentinel

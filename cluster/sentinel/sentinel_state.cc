@@ -5,13 +5,6 @@
 
 namespace slotd::sentinel {
 
-std::string FormatAddress(const Address& addr) {
-  if (addr.ip.find(':') != std::string::npos) {
-    return "[" + addr.ip + "]:" + std::to_string(addr.port);
-  }
-  return addr.ip + ":" + std::to_string(addr.port);
-}
-
 const char* RoleName(Role role) {
   switch (role) {
     case Role::kMaster:
@@ -99,9 +92,8 @@ Master MakeMaster(std::string name, Address addr, int quorum, int64_t now) {
   return m;
 }
 
-Instance MakeReplica(const Master& master, Address addr, int64_t now) {
+Instance MakeReplica(const Master& master, std::string name, Address addr, int64_t now) {
   Instance ri;
-  std::string name = FormatAddress(addr);
   InitInstance(ri, Role::kReplica, std::move(name), std::move(addr), master.down_after_ms, now);
   return ri;
 }
@@ -113,16 +105,18 @@ Instance MakeSentinel(const Master& master, std::string runid, Address addr, int
   return ri;
 }
 
-std::string Describe(const Master& master, const Instance& ri) {
+std::string Describe(const Master& master, const Instance& ri, bool announce_hostnames) {
   std::string out = RoleName(ri.role);
   out += ' ';
   out += ri.name;
   out += ' ';
-  out += ri.addr.ip;
+  out += Announced(ri.addr, announce_hostnames);
   out += ' ';
   out += std::to_string(ri.addr.port);
   if (ri.role != Role::kMaster) {
-    out += " @ " + master.name + " " + master.addr.ip + " " + std::to_string(master.addr.port);
+    out += " @ " + master.name + " ";
+    out += Announced(master.addr, announce_hostnames);
+    out += " " + std::to_string(master.addr.port);
   }
   return out;
 }
@@ -147,17 +141,6 @@ std::string FlagsString(const Instance& ri, bool link_connected) {
   if (ri.Has(kFlagScriptKillSent)) add("script_kill_sent");
   out.pop_back();
   return out;
-}
-
-bool EqualsIgnoreCaseAscii(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
 }
 
 }  // namespace slotd::sentinel

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "cluster/sentinel/address.h"
+
 namespace slotd::sentinel {
 
 // Periods and limits of Redis 7.0 (PROTOCOLS.md 8.1), all in milliseconds.
@@ -26,15 +28,6 @@ inline constexpr int64_t kAskReplyValidityMs = 5000;
 inline constexpr int kMaxPendingCommands = 100;
 inline constexpr int kDefaultReplicaPriority = 100;
 inline constexpr int kDefaultParallelSyncs = 1;
-
-struct Address {
-  std::string ip;  // an IP or, with resolve-hostnames, a hostname
-  int port = 0;
-  auto operator<=>(const Address&) const = default;
-};
-
-// "ip:port", or "[ip]:port" for IPv6 (anetFormatAddr): replica names and link keys.
-std::string FormatAddress(const Address& addr);
 
 enum class Role { kMaster, kReplica, kSentinel };
 const char* RoleName(Role role);  // "master", "slave", "sentinel" (as in events)
@@ -171,16 +164,15 @@ struct SentinelState {
 
 // Record factories with Redis's initial values (createSentinelRedisInstance, createInstanceLink).
 Master MakeMaster(std::string name, Address addr, int quorum, int64_t now);
-Instance MakeReplica(const Master& master, Address addr, int64_t now);
+// A replica's name is its address as announced when it was first seen ("ip:port").
+Instance MakeReplica(const Master& master, std::string name, Address addr, int64_t now);
 Instance MakeSentinel(const Master& master, std::string runid, Address addr, int64_t now);
 // Fresh link timers as Redis sets them when an instance link is created or a master is reset.
 void ResetLinkTimers(Link& link, int64_t now);
 
 // "%@": `<role> <name> <ip> <port>` plus ` @ <master> <ip> <port>` for replicas and sentinels.
-std::string Describe(const Master& master, const Instance& ri);
+std::string Describe(const Master& master, const Instance& ri, bool announce_hostnames);
 // The comma list of SENTINEL MASTERS' `flags` field.
 std::string FlagsString(const Instance& ri, bool link_connected);
-
-bool EqualsIgnoreCaseAscii(std::string_view a, std::string_view b);
 
 }  // namespace slotd::sentinel

@@ -97,7 +97,7 @@ void GetMasterAddrByName(CommandContext& ctx, SentinelRuntime& rt, ArgList args)
     return;
   }
   ctx.reply().ArrayHeader(2);
-  ctx.reply().Bulk(addr->ip);
+  ctx.reply().Bulk(rt.node().Announce(*addr));
   ctx.reply().Bulk(std::to_string(addr->port));
 }
 

@@ -125,6 +125,18 @@ std::string FirstAddress(const addrinfo* found) {
 
 }  // namespace
 
+std::string ResolveHostNow(const std::string& host) {
+  if (IsAddressLiteral(host)) return host;
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0) return "";
+  std::string ip = FirstAddress(found);
+  freeaddrinfo(found);
+  return ip;
+}
+
 // A hostname lookup in flight. It outlives its link when the link closes first: `owner` is then
 // cleared and the completion only frees it.
 struct InstanceLinks::Resolve {
@@ -165,8 +177,8 @@ void InstanceLinks::Connect(const sentinel::Connect& c, LinkCommandNames names) 
   link->pub.link = link;
   link->pub.pubsub = true;
   links_[c.addr] = std::move(record);
-  if (IsAddressLiteral(c.addr.ip)) {
-    OpenLink(*link, c.addr.ip);
+  if (IsAddressLiteral(c.addr.host)) {
+    OpenLink(*link, c.addr.host);
   } else {
     StartResolve(*link);
   }
@@ -178,7 +190,7 @@ void InstanceLinks::StartResolve(LinkRecord& link) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
-  int rc = uv_getaddrinfo(loop_, &r->req, OnResolved, link.addr.ip.c_str(), nullptr, &hints);
+  int rc = uv_getaddrinfo(loop_, &r->req, OnResolved, link.addr.host.c_str(), nullptr, &hints);
   if (rc != 0) {
     delete r;
     ResolveFailed(link, uv_strerror(rc));
@@ -201,16 +213,17 @@ void InstanceLinks::OnResolved(uv_getaddrinfo_t* req, int status, addrinfo* foun
     self->ResolveFailed(link, status != 0 ? uv_strerror(status) : "no usable address");
     return;
   }
-  if (self->unresolved_.erase(link.addr.ip) != 0) {
-    Log(LogLevel::kNotice, "Hostname '%s' resolved to %s", link.addr.ip.c_str(), ip.c_str());
+  if (self->unresolved_.erase(link.addr.host) != 0) {
+    Log(LogLevel::kNotice, "Hostname '%s' resolved to %s", link.addr.host.c_str(), ip.c_str());
   }
+  self->events_->HostResolved(link.addr.host, ip);
   self->OpenLink(link, ip);
 }
 
 void InstanceLinks::ResolveFailed(LinkRecord& link, const char* why) {
   // Redis's text; repeated failures of the same name (one retry a second) are not logged again.
-  if (unresolved_.insert(link.addr.ip).second) {
-    Log(LogLevel::kWarning, "Failed to resolve hostname '%s' (%s)", link.addr.ip.c_str(), why);
+  if (unresolved_.insert(link.addr.host).second) {
+    Log(LogLevel::kWarning, "Failed to resolve hostname '%s' (%s)", link.addr.host.c_str(), why);
   }
   SideLost(link.cmd);
 }

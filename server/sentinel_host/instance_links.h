@@ -23,6 +23,11 @@ namespace slotd {
 // hiredis's reply tree as the node's Reply (RESP2 shapes only, as hiredis 0.14 parses).
 sentinel::Reply ConvertReply(const redisReply& reply);
 
+// Resolves `host` at once with getaddrinfo, as Redis's anetResolve: the first address as text, ""
+// when there is none. It blocks the loop for the lookup; the node calls it only where Redis does
+// (a new address from MONITOR, the config, INFO or a hello; a hostname compared with an address).
+std::string ResolveHostNow(const std::string& host);
+
 // The names AUTH, CLIENT and SUBSCRIBE go out as on a link (its master's rename-command).
 struct LinkCommandNames {
   std::string auth = "AUTH";
@@ -42,6 +47,8 @@ class InstanceLinks {
     virtual void Reply(const sentinel::Address& from, sentinel::RequestKind kind,
                        const std::string& master, const sentinel::Reply& reply) = 0;
     virtual void Hello(std::string_view payload) = 0;
+    // The lookup before a connect found `ip` for `host`.
+    virtual void HostResolved(const std::string& host, const std::string& ip) = 0;
   };
 
   InstanceLinks(uv_loop_t* loop, Events* events);
@@ -93,7 +100,7 @@ class InstanceLinks {
   static void OnReply(redisAsyncContext* ac, void* reply, void* privdata);
   static void OnMessage(redisAsyncContext* ac, void* reply, void* privdata);
 
-  // Starts the lookup of link.addr.ip; its result opens the link or reports LinkDown.
+  // Starts the lookup of link.addr.host; its result opens the link or reports LinkDown.
   void StartResolve(LinkRecord& link);
   static void OnResolved(uv_getaddrinfo_t* req, int status, addrinfo* found);
   void ResolveFailed(LinkRecord& link, const char* why);

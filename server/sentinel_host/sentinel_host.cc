@@ -51,6 +51,9 @@ class HostLinkEvents final : public InstanceLinks::Events {
     host_->node().OnHello(payload, host_->NowMs(), out);
     host_->Defer(out);
   }
+  void HostResolved(const std::string& host, const std::string& ip) override {
+    host_->node().OnHostResolved(host, ip);
+  }
 
  private:
   SentinelHost* host_;
@@ -115,6 +118,7 @@ bool SentinelHost::Load(const std::vector<SentinelDirective>& directives, std::s
   std::random_device random;
   uint64_t seed = (static_cast<uint64_t>(random()) << 32) ^ random() ^ static_cast<uint64_t>(now);
   node_ = std::make_unique<sentinel::SentinelNode>(std::move(state), seed, now);
+  node_->SetResolver(ResolveHostNow);
   tick_rng_.seed(static_cast<std::minstd_rand::result_type>(random()));
   return true;
 }
@@ -253,9 +257,11 @@ void SentinelHost::RunEffect(sentinel::Effect& effect) {
 LinkCommandNames SentinelHost::CommandNamesFor(const sentinel::Connect& c) const {
   // Like Redis, a master's rename-command covers its replicas' and its sentinels' links too.
   LinkCommandNames names;
-  const std::string replica_key = sentinel::FormatAddress(c.addr);
   for (const auto& [name, m] : node_->state().masters) {
-    bool ours = m.addr == c.addr || m.replicas.count(replica_key) != 0;
+    bool ours = m.addr == c.addr;
+    for (auto it = m.replicas.begin(); !ours && it != m.replicas.end(); ++it) {
+      ours = it->second.addr == c.addr;
+    }
     for (auto it = m.sentinels.begin(); !ours && it != m.sentinels.end(); ++it) {
       ours = it->second.addr == c.addr;
     }

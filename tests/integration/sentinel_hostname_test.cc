@@ -1,6 +1,7 @@
-// Sentinels with resolve-hostnames/announce-hostnames yes watching a group addressed as `localhost`
-// (monitor line, replica-announce-ip, sentinel announce-ip): discovery, failover and the addresses
-// answered keep the hostname. The same setup runs on redis-sentinel 7.0 when it is installed.
+// Sentinels with resolve-hostnames yes watching a group addressed as `localhost`. With
+// announce-hostnames yes (and replica-announce-ip, sentinel announce-ip) discovery, failover and the
+// addresses answered keep the hostname; with announce-hostnames no every answer carries the
+// resolved IP instead. The same setups run on redis-sentinel 7.0 when it is installed.
 #include <gtest/gtest.h>
 #include <hiredis/hiredis.h>
 #include <sys/wait.h>
@@ -40,8 +41,8 @@ class SentinelHostnameTest : public ::testing::TestWithParam<Impl> {
     std::vector<std::string> args = {"--port",   std::to_string(n.port), "--bind",
                                      "127.0.0.1", "--dir",               n.dir,
                                      "--save",   "",                     "--appendonly",
-                                     "no",       "--repl-diskless-sync-delay", "0",
-                                     "--replica-announce-ip", "localhost"};
+                                     "no",       "--repl-diskless-sync-delay", "0"};
+    if (announce_hostnames_) args.insert(args.end(), {"--replica-announce-ip", "localhost"});
     if (master_port != 0) {
       args.insert(args.end(), {"--replicaof", "localhost", std::to_string(master_port)});
     }
@@ -55,8 +56,10 @@ class SentinelHostnameTest : public ::testing::TestWithParam<Impl> {
     n.dir = MakeTempDir();
     std::string conf = n.dir + "/sentinel.conf";
     std::ofstream(conf) << "port " << n.port << "\nbind 127.0.0.1\ndir " << n.dir << "\n"
-                        << "sentinel resolve-hostnames yes\nsentinel announce-hostnames yes\n"
-                        << "sentinel announce-ip localhost\n"
+                        << "sentinel resolve-hostnames yes\n"
+                        << (announce_hostnames_
+                                ? "sentinel announce-hostnames yes\nsentinel announce-ip localhost\n"
+                                : "")
                         << "sentinel monitor " << kName << " " << monitor_host << " "
                         << master_port << " 2\n"
                         << "sentinel down-after-milliseconds " << kName << " 1500\n"
@@ -71,8 +74,8 @@ class SentinelHostnameTest : public ::testing::TestWithParam<Impl> {
     return n.process->WaitReady(n.port);
   }
 
-  // Every sentinel knows both replicas (by hostname, link ok) and the two other sentinels.
-  bool WaitDiscovery() {
+  // Every sentinel knows both replicas (by `host`, link ok) and the two other sentinels.
+  bool WaitDiscovery(const std::string& host = "localhost") {
     return WaitFor(
         [&] {
           for (Node& s : sentinels_) {
@@ -80,13 +83,13 @@ class SentinelHostnameTest : public ::testing::TestWithParam<Impl> {
             if (m["num-slaves"] != "2" || m["num-other-sentinels"] != "2") return false;
             for (const Reply& r : Command(s.port, {"SENTINEL", "REPLICAS", kName}).elements) {
               auto f = FieldMap(r);
-              if (f["ip"] != "localhost" || f["flags"] != "slave" ||
+              if (f["ip"] != host || f["flags"] != "slave" ||
                   f["master-link-status"] != "ok") {
                 return false;
               }
             }
             for (const Reply& r : Command(s.port, {"SENTINEL", "SENTINELS", kName}).elements) {
-              if (FieldMap(r)["ip"] != "localhost") return false;
+              if (FieldMap(r)["ip"] != host) return false;
             }
           }
           return true;
@@ -107,6 +110,36 @@ class SentinelHostnameTest : public ::testing::TestWithParam<Impl> {
     return agreed;
   }
 
+  // Kills the master; every sentinel then answers a replica as `host`, the other replica follows
+  // it by that name, and the rewritten config monitors it by that name.
+  void FailOverAndExpectAnswers(const std::string& host) {
+    master_.process->Stop(9);
+    std::vector<std::string> addr;
+    ASSERT_TRUE(WaitFor(
+        [&] {
+          addr = AgreedMasterAddr();
+          return !addr.empty() && addr[1] != std::to_string(master_.port);
+        },
+        30000))
+        << Logs();
+    EXPECT_EQ(addr[0], host);
+    const int promoted = std::stoi(addr[1]);
+    ASSERT_TRUE(promoted == replicas_[0].port || promoted == replicas_[1].port);
+    EXPECT_EQ(Info(promoted, "replication")["role"], "master");
+    const int other = promoted == replicas_[0].port ? replicas_[1].port : replicas_[0].port;
+    EXPECT_TRUE(WaitFor(
+        [&] {
+          auto r = Info(other, "replication");
+          return r["master_host"] == host && r["master_port"] == addr[1] &&
+                 r["master_link_status"] == "up";
+        },
+        20000))
+        << Logs();
+    std::string conf = ReadFile(sentinels_[0].dir + "/sentinel.conf");
+    EXPECT_NE(conf.find("sentinel monitor mymaster " + host + " " + addr[1]), std::string::npos)
+        << conf;
+  }
+
   std::string Logs() {
     std::string out;
     for (Node& s : sentinels_) {
@@ -117,6 +150,7 @@ class SentinelHostnameTest : public ::testing::TestWithParam<Impl> {
     return out;
   }
 
+  bool announce_hostnames_ = true;
   Node master_;
   Node replicas_[2];
   std::vector<Node> sentinels_ = std::vector<Node>(3);
@@ -131,33 +165,35 @@ TEST_P(SentinelHostnameTest, DiscoversByHostnameAndAnswersTheHostnameAfterFailov
   EXPECT_EQ(AgreedMasterAddr(),
             (std::vector<std::string>{"localhost", std::to_string(master_.port)}));
 
-  master_.process->Stop(9);
-  std::vector<std::string> addr;
-  ASSERT_TRUE(WaitFor(
-      [&] {
-        addr = AgreedMasterAddr();
-        return !addr.empty() && addr[1] != std::to_string(master_.port);
-      },
-      30000))
-      << Logs();
-  EXPECT_EQ(addr[0], "localhost");
-  const int promoted = std::stoi(addr[1]);
-  ASSERT_TRUE(promoted == replicas_[0].port || promoted == replicas_[1].port);
-  EXPECT_EQ(Info(promoted, "replication")["role"], "master");
-  // The other replica was told to follow the new master by its hostname.
-  const int other = promoted == replicas_[0].port ? replicas_[1].port : replicas_[0].port;
-  EXPECT_TRUE(WaitFor(
-      [&] {
-        auto r = Info(other, "replication");
-        return r["master_host"] == "localhost" && r["master_port"] == addr[1] &&
-               r["master_link_status"] == "up";
-      },
-      20000))
-      << Logs();
-  // The rewritten config names instances by hostname too.
-  std::string conf = ReadFile(sentinels_[0].dir + "/sentinel.conf");
-  EXPECT_NE(conf.find("sentinel monitor mymaster localhost " + addr[1]), std::string::npos)
-      << conf;
+  FailOverAndExpectAnswers("localhost");
+}
+
+TEST_P(SentinelHostnameTest, WithoutAnnounceHostnamesEveryAnswerIsTheResolvedIp) {
+  announce_hostnames_ = false;
+  const std::string ip = "127.0.0.1";  // what localhost resolves to here (getent ahosts localhost)
+  ASSERT_TRUE(StartData(0, master_));
+  for (Node& r : replicas_) ASSERT_TRUE(StartData(master_.port, r));
+  for (Node& s : sentinels_) ASSERT_TRUE(StartSentinel("localhost", master_.port, s));
+
+  ASSERT_TRUE(WaitDiscovery(ip)) << Logs();
+  EXPECT_EQ(AgreedMasterAddr(), (std::vector<std::string>{ip, std::to_string(master_.port)}));
+  auto master = FieldMap(Command(sentinels_[0].port, {"SENTINEL", "MASTER", kName}));
+  EXPECT_EQ(master["ip"], ip);
+  EXPECT_EQ(Info(sentinels_[0].port, "sentinel")["master0"],
+            "name=mymaster,status=ok,address=" + ip + ":" + std::to_string(master_.port) +
+                ",slaves=2,sentinels=3");
+  // The replicas follow `localhost`, which is the master's IP: nothing to fix.
+  EXPECT_EQ(Logs().find("+fix-slave-config"), std::string::npos) << Logs();
+  // A name that does not resolve is refused by MONITOR, a known one is taken.
+  Reply bad = Command(sentinels_[0].port,
+                      {"SENTINEL", "MONITOR", "other", "no-such-host.invalid", "6379", "2"});
+  EXPECT_EQ(bad.str, "ERR Invalid IP address or hostname specified");
+  Reply good = Command(sentinels_[0].port, {"SENTINEL", "MONITOR", "other", "localhost", "1", "2"});
+  EXPECT_EQ(good.str, "OK");
+  EXPECT_EQ(FieldMap(Command(sentinels_[0].port, {"SENTINEL", "MASTER", "other"}))["ip"], ip);
+  Command(sentinels_[0].port, {"SENTINEL", "REMOVE", "other"});
+
+  FailOverAndExpectAnswers(ip);
 }
 
 INSTANTIATE_TEST_SUITE_P(Impls, SentinelHostnameTest, ::testing::Values(Impl::kSlotd, Impl::kRedis),
@@ -166,8 +202,7 @@ INSTANTIATE_TEST_SUITE_P(Impls, SentinelHostnameTest, ::testing::Values(Impl::kS
                          });
 
 // A hostname that never resolves: the sentinel logs the failure, keeps answering, retries, and
-// marks the master down (redis-sentinel refuses such a monitor line at startup instead, having
-// resolved it synchronously).
+// marks the master down (redis-sentinel 7.0 also starts, but logs the failure on every retry).
 TEST(SentinelHostnameFailure, UnresolvableHostnameIsLoggedAndTheLoopKeepsServing) {
   Node s;
   s.port = FreePort();

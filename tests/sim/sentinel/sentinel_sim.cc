@@ -211,7 +211,7 @@ std::string SentinelSim::InfoOf(const DataServer& d) const {
     int n = 0;
     for (const DataServer& r : data_) {
       if (r.alive && !r.is_master && r.master_of == d.addr) {
-        t += "slave" + std::to_string(n++) + ":ip=" + r.addr.ip +
+        t += "slave" + std::to_string(n++) + ":ip=" + r.addr.host +
              ",port=" + std::to_string(r.addr.port) +
              ",state=online,offset=" + std::to_string(r.offset) + ",lag=0\r\n";
       }
@@ -220,7 +220,7 @@ std::string SentinelSim::InfoOf(const DataServer& d) const {
   }
   const int m = DataIndex(d.master_of);
   const bool up = m >= 0 && data_[m].alive && data_[m].is_master && now_ >= d.link_up_at;
-  t += "role:slave\r\nmaster_host:" + d.master_of.ip +
+  t += "role:slave\r\nmaster_host:" + d.master_of.host +
        "\r\nmaster_port:" + std::to_string(d.master_of.port) +
        "\r\nmaster_link_status:" + (up ? "up" : "down") +
        "\r\nslave_repl_offset:" + std::to_string(d.offset) +

@@ -107,7 +107,7 @@ void SentinelSim::ExecuteCommand(int s, const sentinel::SendCommand& c) {
 
 void SentinelSim::ExecuteHello(int s, sentinel::SendHello h) {
   if (!LinkUp(s, h.to)) return;
-  if (h.hello.sentinel_ip.empty()) h.hello.sentinel_ip = sentinels_[s].addr.ip;
+  if (h.hello.sentinel_ip.empty()) h.hello.sentinel_ip = sentinels_[s].addr.host;
   if (h.hello.sentinel_port == 0) h.hello.sentinel_port = sentinels_[s].addr.port;
   const std::string payload = sentinel::FormatHello(h.hello);
   auto reply_back = [this, s, h] {

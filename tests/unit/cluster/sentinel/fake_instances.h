@@ -68,6 +68,9 @@ class FakeInstances {
       Execute(out);
     }
   }
+  // `host` is another name of the server at `ip` (a DNS name, as replicas may name their master).
+  void Alias(const std::string& host, const std::string& ip) { aliases_[host] = ip; }
+
   // Moves the clock without ticking (the next tick sees the jump).
   void JumpClock(int64_t delta) { now_ += delta; }
 
@@ -92,16 +95,19 @@ class FakeInstances {
       t += "role:master\r\n";
       int i = 0;
       for (const auto& [a, r] : servers_) {
-        if (r.alive && !r.is_master && r.master_of == addr) {
-          t += "slave" + std::to_string(i++) + ":ip=" + a.ip + ",port=" + std::to_string(a.port) +
+        if (r.alive && !r.is_master && Canonical(r.master_of) == Canonical(addr)) {
+          t += "slave" + std::to_string(i++) + ":ip=" + a.host + ",port=" + std::to_string(a.port) +
                ",state=online,offset=" + std::to_string(r.offset) + ",lag=0\r\n";
         }
       }
       return t;
     }
-    auto m = servers_.find(s.master_of);
+    auto m = servers_.end();
+    for (auto it = servers_.begin(); it != servers_.end(); ++it) {
+      if (Canonical(it->first) == Canonical(s.master_of)) m = it;
+    }
     const bool up = m != servers_.end() && m->second.alive && m->second.is_master;
-    t += "role:slave\r\nmaster_host:" + s.master_of.ip +
+    t += "role:slave\r\nmaster_host:" + s.master_of.host +
          "\r\nmaster_port:" + std::to_string(s.master_of.port) +
          "\r\nmaster_link_status:" + (up ? "up" : "down") +
          "\r\nslave_repl_offset:" + std::to_string(s.offset) +
@@ -111,6 +117,11 @@ class FakeInstances {
   }
 
  private:
+  Address Canonical(const Address& a) const {
+    auto it = aliases_.find(a.host);
+    return it == aliases_.end() ? a : Address{it->second, a.port};
+  }
+
   static std::string RunId(int port) {
     std::string id = std::to_string(port);
     return std::string(40 - id.size(), 'a') + id;
@@ -163,6 +174,7 @@ class FakeInstances {
   }
 
   std::map<Address, FakeServer> servers_;
+  std::map<std::string, std::string> aliases_;
   int64_t now_;
   SentinelNode node_;
   std::vector<std::string> events_;

@@ -95,6 +95,20 @@ TEST(SentinelConf, RejectsBadDirectivesWithRedisTexts) {
             "Please specify yes or no for the resolve-hostnames option.");
 }
 
+TEST(SentinelConf, HostnamesNeedResolveHostnamesBeforeThem) {
+  SentinelState st;
+  EXPECT_EQ(Apply(st, "monitor m db.example 6379 1").error(), "Can't resolve instance hostname.");
+  ASSERT_TRUE(Apply(st, "monitor m 1.2.3.4 6379 1").ok());
+  EXPECT_EQ(Apply(st, "known-replica m db.example 7000").error(),
+            "Can't resolve instance hostname.");
+  EXPECT_EQ(Apply(st, "known-sentinel m db.example 26379 " + std::string(40, 'a')).error(),
+            "Can't resolve instance hostname.");
+  ASSERT_TRUE(Apply(st, "resolve-hostnames yes").ok());
+  // Taken even when DNS does not know the name yet: it is resolved again on every reconnect.
+  EXPECT_TRUE(Apply(st, "monitor n not-yet.example 6379 1").ok());
+  EXPECT_TRUE(Apply(st, "known-replica m db.example 7000").ok());
+}
+
 TEST(SentinelConf, LoadsDirectivesInRedisOrderWhateverTheirPlaceInTheFile) {
   SentinelState st;
   std::vector<std::vector<std::string>> lines = {

@@ -19,7 +19,11 @@ class Recorder final : public InstanceLinks::Events {
   void Reply(const sentinel::Address&, sentinel::RequestKind, const std::string&,
              const sentinel::Reply&) override {}
   void Hello(std::string_view) override {}
+  void HostResolved(const std::string& host, const std::string& ip) override {
+    resolved.push_back(host + "=" + ip);
+  }
   std::vector<sentinel::Address> up;
+  std::vector<std::string> resolved;
   std::vector<sentinel::Address> down;
 };
 
@@ -60,6 +64,7 @@ TEST_F(InstanceLinksResolveTest, UnresolvableHostnameReportsLinkDownOnceFromTheL
   ASSERT_TRUE(RunUntil([&] { return !events_.down.empty(); }));
   EXPECT_EQ(events_.down, (std::vector<sentinel::Address>{{"no-such-host.invalid", 6379}}));
   EXPECT_TRUE(events_.up.empty());
+  EXPECT_TRUE(events_.resolved.empty());
   EXPECT_EQ(links.size(), 0u);
   // A retry looks the name up again (nothing cached) and fails the same way.
   links.Connect(HostLink("no-such-host.invalid"));
@@ -95,6 +100,24 @@ TEST_F(InstanceLinksResolveTest, OwnerDestroyedWhileResolvingIsSafe) {
   uv_run(&loop_, UV_RUN_DEFAULT);
   EXPECT_TRUE(events_.up.empty());
   EXPECT_TRUE(events_.down.empty());
+}
+
+TEST_F(InstanceLinksResolveTest, ALookupBeforeConnectReportsTheAddressFound) {
+  InstanceLinks links(&loop_, &events_);
+  sentinel::Connect c = HostLink("localhost");
+  c.addr.port = 1;  // nothing listens there: the dial fails after the lookup
+  links.Connect(c);
+  ASSERT_TRUE(RunUntil([&] { return !events_.down.empty(); }));
+  EXPECT_EQ(events_.resolved, (std::vector<std::string>{"localhost=" + ResolveHostNow("localhost")}));
+  links.CloseAll();
+}
+
+TEST(ResolveHostNowTest, LiteralsAsTheyAreNamesByLookupUnknownAsEmpty) {
+  EXPECT_EQ(ResolveHostNow("10.1.2.3"), "10.1.2.3");
+  EXPECT_EQ(ResolveHostNow("::1"), "::1");
+  const std::string local = ResolveHostNow("localhost");
+  EXPECT_TRUE(local == "127.0.0.1" || local == "::1") << local;
+  EXPECT_EQ(ResolveHostNow("no-such-host.invalid"), "");
 }
 
 }  // namespace
