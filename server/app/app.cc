@@ -53,10 +53,10 @@ App::App(Config config, std::string config_file) : server_(std::move(config)) {
   server_.pause = pause_.get();
   snapshots_->set_info_provider([this] { return replication_->SnapshotInfoForSave(); });
   // The propagation feed fans out to every consumer of the command stream.
-  server_.on_propagate = [this](int db, std::span<const std::string> argv) {
-    // PUBLISH is in the stream only for replicas' subscribers: the AOF never records it.
-    if (aof_->enabled() && !EqualsIgnoreCase(argv[0], "publish")) aof_->Feed(db, argv);
-    replication_->Feed(db, argv);
+  server_.on_propagate = [this](int db, std::span<const std::string> argv,
+                                Server::PropagationTarget to) {
+    if (aof_->enabled() && (to & Server::kToAof) != 0) aof_->Feed(db, argv);
+    if ((to & Server::kToReplicas) != 0) replication_->Feed(db, argv);
   };
   server_.schedule_flush = [this](Client& c) { ScheduleFlush(c); };
   server_.pubsub.on_output = [this](Client& c) { ScheduleFlush(c); };

@@ -58,12 +58,12 @@ void Server::PropagateDel(int db, std::string_view key) {
 void Server::PropagateNow(int db, std::span<const std::string_view> argv) {
   if (!on_propagate) return;
   std::vector<std::string> copy(argv.begin(), argv.end());
-  on_propagate(db, copy);
+  on_propagate(db, copy, kToAofAndReplicas);
 }
 
-void Server::AlsoPropagate(int db, std::span<const std::string_view> argv) {
+void Server::AlsoPropagate(int db, std::span<const std::string_view> argv, PropagationTarget to) {
   if (!on_propagate) return;
-  pending_propagation_.push_back({db, std::vector<std::string>(argv.begin(), argv.end())});
+  pending_propagation_.push_back({db, std::vector<std::string>(argv.begin(), argv.end()), to});
 }
 
 void Server::FlushPropagation() {
@@ -75,9 +75,9 @@ void Server::FlushPropagation() {
   bool wrap = ops.size() > 1;
   static const std::string kMulti[] = {"MULTI"};
   static const std::string kExec[] = {"EXEC"};
-  if (wrap) on_propagate(ops.front().db, kMulti);
-  for (const PendingPropagation& op : ops) on_propagate(op.db, op.argv);
-  if (wrap) on_propagate(ops.back().db, kExec);
+  if (wrap) on_propagate(ops.front().db, kMulti, kToAofAndReplicas);
+  for (const PendingPropagation& op : ops) on_propagate(op.db, op.argv, op.to);
+  if (wrap) on_propagate(ops.back().db, kExec, kToAofAndReplicas);
 }
 
 void Server::KeyModified(int db, std::string_view key) {

@@ -103,12 +103,16 @@ class Server {
   // call it again for them, and fail. Unset = nothing to apply.
   std::function<bool(std::string_view option, std::string* error)> on_config_change;
 
-  // Replication/AOF feed (Redis propagate()): every command stream entry with the db it applies to; the
-  // consumer emits SELECT when the db changes. Unset = nothing is recorded (no cost on the hot path).
-  std::function<void(int db, std::span<const std::string> argv)> on_propagate;
+  // Where a propagated command goes (Redis's PROPAGATE_AOF / PROPAGATE_REPL flags).
+  enum PropagationTarget : uint8_t { kToAof = 1, kToReplicas = 2, kToAofAndReplicas = 3 };
+  // Replication/AOF feed (Redis propagate()): every command stream entry with the db it applies to and
+  // its targets; the consumer emits SELECT when the db changes. Unset = nothing is recorded (no cost on
+  // the hot path).
+  std::function<void(int db, std::span<const std::string> argv, PropagationTarget to)> on_propagate;
   // Queues argv for propagation when the outermost command finishes (Redis alsoPropagate); more than one
-  // queued entry is wrapped in MULTI ... EXEC then. No-op without on_propagate.
-  void AlsoPropagate(int db, std::span<const std::string_view> argv);
+  // queued entry is wrapped in MULTI ... EXEC (to both targets) then. No-op without on_propagate.
+  void AlsoPropagate(int db, std::span<const std::string_view> argv,
+                     PropagationTarget to = kToAofAndReplicas);
   // Emits argv at once, outside any wrapping (lazy/active expiry and eviction DELs).
   void PropagateNow(int db, std::span<const std::string_view> argv);
   // Emits the queued entries (called by the dispatcher when the outermost command returns).
@@ -147,6 +151,7 @@ class Server {
   struct PendingPropagation {
     int db;
     std::vector<std::string> argv;
+    PropagationTarget to;
   };
   std::vector<PendingPropagation> pending_propagation_;
 };

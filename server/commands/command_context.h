@@ -50,6 +50,11 @@ class CommandContext {
     propagated_ = true;
     server_.AlsoPropagate(client_.db_index, argv);
   }
+  // Adds argv for replicas only, never the AOF (PUBLISH: replicas' subscribers get the message).
+  void PropagateToReplicas(std::span<const std::string_view> argv) {
+    propagated_ = true;
+    server_.AlsoPropagate(client_.db_index, argv, Server::kToReplicas);
+  }
   void PreventPropagation() { propagation_prevented_ = true; }
   // True when the default verbatim propagation must not happen.
   bool propagation_overridden() const { return propagated_ || propagation_prevented_; }

@@ -82,9 +82,9 @@ void PublishCommand(CommandContext& ctx, ArgList args) {
   if (ctx.server().cluster != nullptr) {
     ClusterPropagatePublish(ctx.server().cluster, args[1], args[2], false);
   } else {
-    // Outside cluster mode replicas' subscribers get it through replication (never the AOF: see
-    // App's propagation feed), as Redis's forceCommandPropagation(PROPAGATE_REPL).
-    ctx.Propagate(args);
+    // Outside cluster mode replicas' subscribers get it through replication, never the AOF, as
+    // Redis's forceCommandPropagation(PROPAGATE_REPL).
+    ctx.PropagateToReplicas(args);
   }
   ctx.reply().Integer(static_cast<int64_t>(receivers));
 }

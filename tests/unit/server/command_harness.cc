@@ -59,12 +59,15 @@ void CommandHarness::AdvanceTime(int64_t ms) {
 }
 
 void CommandHarness::CapturePropagation() {
-  server_->on_propagate = [this](int db, std::span<const std::string> argv) {
+  server_->on_propagate = [this](int db, std::span<const std::string> argv,
+                                 Server::PropagationTarget to) {
     std::string line = std::to_string(db) + ":";
     for (size_t i = 0; i < argv.size(); ++i) {
       if (i > 0) line.push_back(' ');
       line += argv[i];
     }
+    if (to == Server::kToReplicas) line += " (replicas only)";
+    if (to == Server::kToAof) line += " (aof only)";
     propagated_.push_back(std::move(line));
   };
 }

@@ -15,8 +15,9 @@ class MasterSide : public ::testing::Test {
  protected:
   MasterSide() : repl_(h_.server(), uv_default_loop()) {
     h_.server().replication = &repl_;
-    h_.server().on_propagate = [this](int db, std::span<const std::string> argv) {
-      repl_.Feed(db, argv);
+    h_.server().on_propagate = [this](int db, std::span<const std::string> argv,
+                                      Server::PropagationTarget to) {
+      if ((to & Server::kToReplicas) != 0) repl_.Feed(db, argv);
     };
   }
   ~MasterSide() override {

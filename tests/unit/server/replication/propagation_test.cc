@@ -154,6 +154,17 @@ TEST_F(PropagationTest, ExecWrapsOnlyWhenSeveralCommandsPropagate) {
   EXPECT_EQ(h.TakePropagated(), Lines{});
 }
 
+TEST_F(PropagationTest, PublishGoesToReplicasOnlyAlsoInsideExec) {
+  h.Run({"PUBLISH", "ch", "hello"});
+  EXPECT_EQ(h.TakePropagated(), (Lines{"0:PUBLISH ch hello (replicas only)"}));
+  h.Run({"MULTI"});
+  h.Run({"SET", "k", "v"});
+  h.Run({"PUBLISH", "ch", "set"});
+  h.Run({"EXEC"});
+  EXPECT_EQ(h.TakePropagated(),
+            (Lines{"0:MULTI", "0:SET k v", "0:PUBLISH ch set (replicas only)", "0:EXEC"}));
+}
+
 TEST_F(PropagationTest, ExecCarriesTheDbOfEachCommand) {
   h.Run({"SELECT", "3"});
   h.Run({"MULTI"});
