@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "cluster/sentinel/sentinel_conf.h"
+#include "tests/sim/sentinel/fake_info.h"
 
 namespace slotd::sim {
 
@@ -205,28 +206,16 @@ void SentinelSim::Restart(int i) {
 }
 
 std::string SentinelSim::InfoOf(const DataServer& d) const {
-  std::string t = "# Server\r\nrun_id:" + d.runid + "\r\n# Replication\r\n";
   if (d.is_master) {
-    t += "role:master\r\n";
-    int n = 0;
+    std::vector<sentinel::testing::FakeReplicaLine> replicas;
     for (const DataServer& r : data_) {
-      if (r.alive && !r.is_master && r.master_of == d.addr) {
-        t += "slave" + std::to_string(n++) + ":ip=" + r.addr.host +
-             ",port=" + std::to_string(r.addr.port) +
-             ",state=online,offset=" + std::to_string(r.offset) + ",lag=0\r\n";
-      }
+      if (r.alive && !r.is_master && r.master_of == d.addr) replicas.push_back({r.addr, r.offset});
     }
-    return t;
+    return sentinel::testing::FakeMasterInfo(d.runid, replicas);
   }
   const int m = DataIndex(d.master_of);
   const bool up = m >= 0 && data_[m].alive && data_[m].is_master && now_ >= d.link_up_at;
-  t += "role:slave\r\nmaster_host:" + d.master_of.host +
-       "\r\nmaster_port:" + std::to_string(d.master_of.port) +
-       "\r\nmaster_link_status:" + (up ? "up" : "down") +
-       "\r\nslave_repl_offset:" + std::to_string(d.offset) +
-       "\r\nmaster_link_down_since_seconds:" + (up ? "-1" : "3") +
-       "\r\nslave_priority:" + std::to_string(d.priority) + "\r\nreplica_announced:1\r\n";
-  return t;
+  return sentinel::testing::FakeReplicaInfo(d.runid, d.master_of, up, d.offset, d.priority, 3);
 }
 
 Reply SentinelSim::AnswerData(DataServer& d, const std::vector<std::string>& argv) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cluster/sentinel/sentinel_node.h"
+#include "tests/sim/sentinel/fake_info.h"
 
 namespace slotd::sentinel::testing {
 
@@ -90,30 +91,21 @@ class FakeInstances {
 
   std::string Info(const Address& addr) const {
     const FakeServer& s = servers_.at(addr);
-    std::string t = "# Server\r\nrun_id:" + s.runid + "\r\n# Replication\r\n";
     if (s.is_master) {
-      t += "role:master\r\n";
-      int i = 0;
+      std::vector<FakeReplicaLine> replicas;
       for (const auto& [a, r] : servers_) {
         if (r.alive && !r.is_master && Canonical(r.master_of) == Canonical(addr)) {
-          t += "slave" + std::to_string(i++) + ":ip=" + a.host + ",port=" + std::to_string(a.port) +
-               ",state=online,offset=" + std::to_string(r.offset) + ",lag=0\r\n";
+          replicas.push_back({a, r.offset});
         }
       }
-      return t;
+      return FakeMasterInfo(s.runid, replicas);
     }
     auto m = servers_.end();
     for (auto it = servers_.begin(); it != servers_.end(); ++it) {
       if (Canonical(it->first) == Canonical(s.master_of)) m = it;
     }
     const bool up = m != servers_.end() && m->second.alive && m->second.is_master;
-    t += "role:slave\r\nmaster_host:" + s.master_of.host +
-         "\r\nmaster_port:" + std::to_string(s.master_of.port) +
-         "\r\nmaster_link_status:" + (up ? "up" : "down") +
-         "\r\nslave_repl_offset:" + std::to_string(s.offset) +
-         "\r\nmaster_link_down_since_seconds:" + (up ? "-1" : "5") +
-         "\r\nslave_priority:" + std::to_string(s.priority) + "\r\nreplica_announced:1\r\n";
-    return t;
+    return FakeReplicaInfo(s.runid, s.master_of, up, s.offset, s.priority, 5);
   }
 
  private:
