@@ -46,6 +46,7 @@ std::string ClientFlags(const Client& c) {
   if (c.watch_dirty) flags.push_back('d');
   if (c.close_after_reply) flags.push_back('c');
   if (!c.addr.empty() && c.addr[0] == '/') flags.push_back('U');  // unix socket peers are "path:0"
+  if (c.cluster_readonly) flags.push_back('r');
   if (c.no_evict) flags.push_back('e');
   if (flags.empty()) flags.push_back('N');
   return flags;

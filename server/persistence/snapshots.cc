@@ -84,7 +84,7 @@ bool Snapshots::WriteTempFile(const std::string& temp_path, const rdb::SnapshotI
   };
   const char* op = nullptr;
   static constexpr char kNoChecksum[8] = {};
-  rdb::WriteOptions options = rdb::WriteOptions::From(server_.config, server_.now_ms);
+  rdb::WriteOptions options = rdb::WriteOptions::From(server_.config, server_.now_ms, server_.UsedMemory());
   if (!rdb::WriteSnapshot(server_.dbs, info, sink, options)) {
     op = "rdbSaveRio";
     errno = write_errno != 0 ? write_errno : EIO;

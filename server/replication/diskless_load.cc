@@ -72,7 +72,7 @@ void Replication::FinishDisklessTransfer() {
           backup.append(chunk);
           return true;
         },
-        rdb::WriteOptions::From(server_.config, server_.now_ms));
+        rdb::WriteOptions::From(server_.config, server_.now_ms, server_.UsedMemory()));
   } else {
     Log(LogLevel::kNotice, "MASTER <-> REPLICA sync: Flushing old data");
   }

@@ -66,7 +66,7 @@ bool Replication::StartForkedSync() {
   rdb::SnapshotInfo info = SyncSnapshotInfo();
   Server* server = &server_;
   // The live configuration's options, so ctime, IDLE/FREQ hints and list node cuts are right.
-  rdb::WriteOptions options = rdb::WriteOptions::From(server_.config, server_.now_ms);
+  rdb::WriteOptions options = rdb::WriteOptions::From(server_.config, server_.now_ms, server_.UsedMemory());
   int write_fd = fds[1];
   auto work = [server, info, write_fd, options]() -> int {
     bool ok = rdb::WriteSnapshot(

@@ -161,7 +161,7 @@ void Replication::SendSnapshotInProcess(ReplicaEntry& entry) {
         rdb.append(chunk);
         return true;
       },
-      rdb::WriteOptions::From(server_.config, server_.now_ms));
+      rdb::WriteOptions::From(server_.config, server_.now_ms, server_.UsedMemory()));
   std::string out;
   if (!entry.old_sync)
     out = "+FULLRESYNC " + replid_ + " " + std::to_string(master_repl_offset_) + "\r\n";

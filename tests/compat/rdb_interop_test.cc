@@ -168,7 +168,7 @@ TEST_F(CompatTest, SlotdSnapshotLoadsInRedisServer) {
     ASSERT_TRUE(rdb::WriteSnapshot(h.server().dbs, rdb::SnapshotInfo{}, [&](std::string_view c) {
       out.write(c.data(), static_cast<std::streamsize>(c.size()));
       return static_cast<bool>(out);
-    }, rdb::WriteOptions::From(h.server().config, h.now())));
+    }, rdb::WriteOptions::From(h.server().config, h.now(), 0)));
   }
   int port = FreePort();
   ServerProcess redis(RedisServerBinary(),

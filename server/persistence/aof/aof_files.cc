@@ -235,7 +235,7 @@ bool Aof::WriteBaseFile(const std::string& path) {
   bool ok;
   if (server_.config.aof_use_rdb_preamble) {
     ok = rdb::WriteSnapshot(server_.dbs, info, sink,
-                            rdb::WriteOptions::From(server_.config, server_.now_ms));
+                            rdb::WriteOptions::From(server_.config, server_.now_ms, server_.UsedMemory()));
   } else {
     ok = true;
     if (server_.config.aof_timestamp_enabled)

@@ -65,7 +65,7 @@ void WriteAux(Writer& w, const SnapshotInfo& info, const WriteOptions& options) 
   AuxField(w, "redis-ver", kRedisCompatVersion);
   AuxInt(w, "redis-bits", 64);
   AuxInt(w, "ctime", options.now_ms / 1000);
-  AuxInt(w, "used-mem", 0);
+  AuxInt(w, "used-mem", static_cast<int64_t>(options.used_memory));
   if (!info.repl_id.empty()) {
     AuxInt(w, "repl-stream-db", info.repl_stream_db);
     AuxField(w, "repl-id", info.repl_id);
@@ -91,8 +91,9 @@ void WriteEntry(Writer& w, std::string_view key, const Object& value, int64_t ex
 
 }  // namespace
 
-WriteOptions WriteOptions::From(const Config& config, int64_t now_ms) {
+WriteOptions WriteOptions::From(const Config& config, int64_t now_ms, size_t used_memory) {
   WriteOptions o;
+  o.used_memory = used_memory;
   o.compress = config.rdbcompression;
   o.list_fill = config.list_max_listpack_size;
   o.save_lru = config.maxmemory_policy == MaxmemoryPolicy::kVolatileLru ||

@@ -36,8 +36,9 @@ struct WriteOptions {
   bool save_lfu = false;        // an LFU maxmemory-policy: write FREQ (0xF9) before each key
   int64_t now_ms = 0;           // for IDLE seconds and the "ctime" aux field
   int lfu_decay_time = 1;       // lfu-decay-time, to decay counters as Redis does when saving
-  // Everything above from the live configuration.
-  static WriteOptions From(const Config& config, int64_t now_ms);
+  size_t used_memory = 0;       // the "used-mem" aux field: the server's memory when the save began
+  // Everything above from the live configuration and the server's clock and memory figure.
+  static WriteOptions From(const Config& config, int64_t now_ms, size_t used_memory);
 };
 
 // Streams a whole RDB file (REDIS0010, aux, every non-empty db with RESIZEDB, keys with expiries,

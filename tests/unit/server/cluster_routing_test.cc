@@ -193,6 +193,7 @@ TEST_F(ClusterRoutingTest, ReplicaServesReadOnlyClientsReadsOfItsMaster) {
   UseView(RealLayout(3));
   EXPECT_EQ(h.Run({"GET", "b"}), Err("MOVED 3300 127.0.0.1:27101"));
   EXPECT_EQ(h.Run({"READONLY"}), Simple("OK"));
+  EXPECT_NE(h.Run({"CLIENT", "INFO"}).find(" flags=r "), std::string::npos);  // Redis's 'r' flag
   EXPECT_EQ(h.Run({"GET", "b"}), NullBulk());
   EXPECT_EQ(h.Run({"SET", "b", "1"}), Err("MOVED 3300 127.0.0.1:27101"));
   EXPECT_EQ(h.Run({"GET", "a"}), Err("MOVED 15495 127.0.0.1:27103"));
@@ -204,6 +205,7 @@ TEST_F(ClusterRoutingTest, ReplicaServesReadOnlyClientsReadsOfItsMaster) {
   EXPECT_EQ(h.Run({"GET", "b"}), Simple("QUEUED"));
   EXPECT_EQ(h.Run({"EXEC"}), Arr({NullBulk()}));
   EXPECT_EQ(h.Run({"READWRITE"}), Simple("OK"));
+  EXPECT_NE(h.Run({"CLIENT", "INFO"}).find(" flags=N "), std::string::npos);
   EXPECT_EQ(h.Run({"GET", "b"}), Err("MOVED 3300 127.0.0.1:27101"));
   EXPECT_EQ(h.Run({"READONLY"}), Simple("OK"));
   EXPECT_EQ(h.Run({"RESET"}), Simple("RESET"));

@@ -233,13 +233,14 @@ TEST(RdbWrite, RoundTripKeepsValuesEncodingsAndExpiries) {
   CommandHarness h;
   h.SetTime(WallMs());
   FillEveryEncoding(h);
-  std::string image = Save(h, WriteOptions::From(h.server().config, h.now()));
+  std::string image = Save(h, WriteOptions::From(h.server().config, h.now(), 1234567));
   ASSERT_EQ(image.substr(0, 9), "REDIS0010");
   CommandHarness back(h.server().config);
   auto loaded = LoadInto(back, image);
   ASSERT_TRUE(loaded) << loaded.error();
   EXPECT_EQ(loaded->keys_loaded, 12u);
   EXPECT_EQ(loaded->redis_ver, "7.0.15");
+  EXPECT_EQ(loaded->used_mem, 1234567u);
   back.SetTime(h.now());
   for (const char* key : {"str", "int", "long", "list", "iset", "sset", "hash", "zset", "bighash",
                           "bigzset", "bigiset"}) {
