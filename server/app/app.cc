@@ -58,6 +58,10 @@ App::App(Config config, std::string config_file) : server_(std::move(config)) {
     if (aof_->enabled() && (to & Server::kToAof) != 0) aof_->Feed(db, argv);
     if ((to & Server::kToReplicas) != 0) replication_->Feed(db, argv);
   };
+  server_.propagation_wanted = [this](Server::PropagationTarget to) {
+    return ((to & Server::kToAof) != 0 && aof_->enabled()) ||
+           ((to & Server::kToReplicas) != 0 && replication_->FeedsReplicas());
+  };
   server_.schedule_flush = [this](Client& c) { ScheduleFlush(c); };
   server_.pubsub.on_output = [this](Client& c) { ScheduleFlush(c); };
   server_.close_client = [this](Client& c) {

@@ -56,13 +56,13 @@ void Server::PropagateDel(int db, std::string_view key) {
 }
 
 void Server::PropagateNow(int db, std::span<const std::string_view> argv) {
-  if (!on_propagate) return;
+  if (!on_propagate || (propagation_wanted && !propagation_wanted(kToAofAndReplicas))) return;
   std::vector<std::string> copy(argv.begin(), argv.end());
   on_propagate(db, copy, kToAofAndReplicas);
 }
 
 void Server::AlsoPropagate(int db, std::span<const std::string_view> argv, PropagationTarget to) {
-  if (!on_propagate) return;
+  if (!on_propagate || (propagation_wanted && !propagation_wanted(to))) return;
   pending_propagation_.push_back({db, std::vector<std::string>(argv.begin(), argv.end()), to});
 }
 
@@ -78,6 +78,9 @@ void Server::FlushPropagation() {
   if (wrap) on_propagate(ops.front().db, kMulti, kToAofAndReplicas);
   for (const PendingPropagation& op : ops) on_propagate(op.db, op.argv, op.to);
   if (wrap) on_propagate(ops.back().db, kExec, kToAofAndReplicas);
+  // Hand the storage back so the next command appends without allocating the vector again.
+  ops.clear();
+  if (pending_propagation_.empty()) pending_propagation_.swap(ops);
 }
 
 void Server::KeyModified(int db, std::string_view key) {

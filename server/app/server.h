@@ -109,6 +109,9 @@ class Server {
   // its targets; the consumer emits SELECT when the db changes. Unset = nothing is recorded (no cost on
   // the hot path).
   std::function<void(int db, std::span<const std::string> argv, PropagationTarget to)> on_propagate;
+  // Whether anything consumes `to` now (Redis's shouldPropagate): checked before argv is copied, so a
+  // server without AOF or replicas pays nothing per write. Unset = always (in-process harnesses).
+  std::function<bool(PropagationTarget to)> propagation_wanted;
   // Queues argv for propagation when the outermost command finishes (Redis alsoPropagate); more than one
   // queued entry is wrapped in MULTI ... EXEC (to both targets) then. No-op without on_propagate.
   void AlsoPropagate(int db, std::span<const std::string_view> argv,

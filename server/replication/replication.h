@@ -50,6 +50,9 @@ class Replication {
 
   // Server::on_propagate: one command of the replication stream.
   void Feed(int db, std::span<const std::string> argv);
+  // Whether Feed would record anything: a backlog exists (replicas attached, now or within
+  // repl-backlog-ttl) and we are no replica ourselves.
+  bool FeedsReplicas() const { return backlog_ != nullptr && !is_replica(); }
   // After each command: a client whose command reached the stream waits (WAIT) for the offset right
   // after it (Redis's c->woff). Costs a flag test for commands that propagated nothing.
   void TakeWriteOffset(Client& client) {

@@ -165,6 +165,20 @@ TEST_F(PropagationTest, PublishGoesToReplicasOnlyAlsoInsideExec) {
             (Lines{"0:MULTI", "0:SET k v", "0:PUBLISH ch set (replicas only)", "0:EXEC"}));
 }
 
+TEST_F(PropagationTest, NothingIsRecordedForATargetNobodyConsumes) {
+  Server::PropagationTarget wanted = Server::kToAof;  // AOF on, no replicas
+  h.server().propagation_wanted = [&](Server::PropagationTarget to) { return (to & wanted) != 0; };
+  h.Run({"SET", "k", "v"});
+  h.Run({"PUBLISH", "ch", "m"});
+  EXPECT_EQ(h.TakePropagated(), (Lines{"0:SET k v"}));
+  wanted = Server::PropagationTarget{};  // neither: a plain server pays no copy per write
+  h.Run({"SET", "k", "w"});
+  h.Run({"PEXPIRE", "k", "1"});
+  h.AdvanceTime(10);
+  EXPECT_EQ(h.Run({"GET", "k"}), NullBulk());  // lazy expiry would propagate a DEL
+  EXPECT_EQ(h.TakePropagated(), Lines{});
+}
+
 TEST_F(PropagationTest, ExecCarriesTheDbOfEachCommand) {
   h.Run({"SELECT", "3"});
   h.Run({"MULTI"});
