@@ -52,11 +52,17 @@ void ReplyBuilder::Integer(int64_t value) {
 }
 
 void ReplyBuilder::Bulk(std::string_view s) {
-  out_->push_back('$');
-  AppendInt(out_, static_cast<int64_t>(s.size()));
-  out_->append("\r\n");
+  // The header in one piece and room for all of it at once: GET's reply is this, per command.
+  char header[32];
+  header[0] = '$';
+  char* end = std::to_chars(header + 1, header + sizeof(header) - 2, s.size()).ptr;
+  *end++ = '\r';
+  *end++ = '\n';
+  const size_t header_len = static_cast<size_t>(end - header);
+  out_->reserve(out_->size() + header_len + s.size() + 2);
+  out_->append(header, header_len);
   out_->append(s);
-  out_->append("\r\n");
+  out_->append("\r\n", 2);
 }
 
 void ReplyBuilder::Null() { out_->append(resp3() ? "_\r\n" : "$-1\r\n"); }
