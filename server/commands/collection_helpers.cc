@@ -24,8 +24,9 @@ std::optional<uint64_t> ParseCollectionScanCursor(std::string_view s) {
   return negative ? 0 - value : value;
 }
 
-bool ParseCollectionScanArgs(CommandContext& ctx, ArgList args, CollectionScanArgs* out) {
-  for (size_t i = 3; i < args.size(); i += 2) {
+bool ParseScanOptions(CommandContext& ctx, ArgList args, size_t first, bool allow_type,
+                      CollectionScanArgs* out) {
+  for (size_t i = first; i < args.size(); i += 2) {
     if (i + 1 >= args.size()) {
       ctx.SyntaxError();
       return false;
@@ -44,6 +45,9 @@ bool ParseCollectionScanArgs(CommandContext& ctx, ArgList args, CollectionScanAr
     } else if (EqualsIgnoreCase(args[i], "MATCH")) {
       out->pattern = args[i + 1];
       out->use_pattern = out->pattern != "*";
+    } else if (allow_type && EqualsIgnoreCase(args[i], "TYPE")) {
+      out->type = args[i + 1];
+      out->use_type = true;
     } else {
       ctx.SyntaxError();
       return false;

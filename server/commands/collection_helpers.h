@@ -39,14 +39,21 @@ std::optional<uint64_t> ParseCollectionScanCursor(std::string_view s);
 // Writes the "*2 / cursor" head of a SCAN-family reply; the element array follows.
 void ReplyScanCursor(resp::ReplyBuilder& reply, uint64_t cursor);
 
-// [MATCH pattern] [COUNT count] of HSCAN/SSCAN/ZSCAN, parsed from args[3] on.
+// [MATCH pattern] [COUNT count] of HSCAN/SSCAN/ZSCAN (from args[3] on), and of SCAN (from args[2]
+// on, which also takes [TYPE type]).
 struct CollectionScanArgs {
   uint64_t count = 10;
   std::string_view pattern;
   bool use_pattern = false;  // false for no MATCH or MATCH *
+  std::string_view type;     // SCAN only
+  bool use_type = false;
 };
 // Replies the error (syntax error, not an integer) and returns false on bad options.
-bool ParseCollectionScanArgs(CommandContext& ctx, ArgList args, CollectionScanArgs* out);
+bool ParseScanOptions(CommandContext& ctx, ArgList args, size_t first, bool allow_type,
+                      CollectionScanArgs* out);
+inline bool ParseCollectionScanArgs(CommandContext& ctx, ArgList args, CollectionScanArgs* out) {
+  return ParseScanOptions(ctx, args, 3, false, out);
+}
 
 // The shared front of HSCAN/SSCAN/ZSCAN key cursor [MATCH pattern] [COUNT count], in Redis's order:
 // the cursor ("invalid cursor"), then the key (WRONGTYPE; a missing key answers an empty scan and

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "server/commands/arg_parse.h"
+#include "server/commands/collection_helpers.h"
 #include "server/commands/command_context.h"
 #include "server/commands/command_table.h"
 #include "server/commands/keyspace_families.h"
@@ -29,49 +30,11 @@ void Keys(CommandContext& ctx, ArgList args) {
   reply.EndDeferred(header, count);
 }
 
-struct ScanOptions {
-  uint64_t count = 10;
-  std::string_view pattern;  // empty: no MATCH (or MATCH *)
-  bool use_pattern = false;
-  std::string_view type;  // empty: no TYPE filter
-  bool use_type = false;
-};
-
-// Replies the error and returns false on a bad option.
-bool ParseScanOptions(CommandContext& ctx, ArgList args, ScanOptions* out) {
-  for (size_t i = 2; i < args.size(); i += 2) {
-    bool has_value = i + 1 < args.size();
-    std::string_view opt = args[i];
-    if (EqualsIgnoreCase(opt, "COUNT") && has_value) {
-      std::optional<int64_t> count = ParseInt64(args[i + 1]);
-      if (!count) {
-        ctx.NotInteger();
-        return false;
-      }
-      if (*count < 1) {
-        ctx.SyntaxError();
-        return false;
-      }
-      out->count = static_cast<uint64_t>(*count);
-    } else if (EqualsIgnoreCase(opt, "MATCH") && has_value) {
-      out->pattern = args[i + 1];
-      out->use_pattern = out->pattern != "*";
-    } else if (EqualsIgnoreCase(opt, "TYPE") && has_value) {
-      out->type = args[i + 1];
-      out->use_type = true;
-    } else {
-      ctx.SyntaxError();
-      return false;
-    }
-  }
-  return true;
-}
-
 void Scan(CommandContext& ctx, ArgList args) {
   std::optional<uint64_t> cursor = ParseCollectionScanCursor(args[1]);
   if (!cursor) return ctx.reply().Error(errors::kInvalidCursor);
-  ScanOptions opts;
-  if (!ParseScanOptions(ctx, args, &opts)) return;
+  CollectionScanArgs opts;
+  if (!ParseScanOptions(ctx, args, 2, true, &opts)) return;
   resp::ReplyBuilder& reply = ctx.reply();
   // The cursor comes first in the reply but is known only after the scan: stage the keys aside.
   std::string staged;
