@@ -93,7 +93,7 @@ Result<Ok> SentinelNode::Monitor(std::string_view name, std::string_view ip, std
   return WithInput(now, out, [&]() -> Result<Ok> {
     Master& m = state_.masters[std::string(name)] =
         MakeMaster(std::string(name), MakeAddress(std::string(ip), static_cast<int>(p)),
-                   static_cast<int>(q), now);
+                   static_cast<int>(q), state_.timings, now);
     MarkConfigDirty();
     Event(LogLevel::kWarning, "+monitor", &m,
           Describe(m, m) + " quorum " + std::to_string(m.quorum));
@@ -311,6 +311,16 @@ std::vector<std::pair<std::string, std::string>> SentinelNode::ConfigGet(
     if (GlobMatch(Lower(pattern), kv.first)) out.push_back(kv);
   }
   return out;
+}
+
+bool SentinelNode::SetTiming(std::string_view name, int64_t value) {
+  for (const TimingParam& p : kTimingParams) {
+    if (EqualsIgnoreCaseAscii(p.name, name)) {
+      state_.timings.*p.field = value;
+      return true;
+    }
+  }
+  return false;
 }
 
 std::optional<Address> SentinelNode::GetMasterAddrByName(std::string_view name) const {

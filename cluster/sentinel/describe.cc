@@ -110,8 +110,8 @@ std::string InfoSentinelSection(const SentinelState& st, int64_t now, int runnin
   for (const auto& [name, m] : st.masters) {
     const char* status = m.Has(kFlagODown) ? "odown" : m.Has(kFlagSDown) ? "sdown" : "ok";
     s += "master" + std::to_string(i++) + ":name=" + name + ",status=" + status +
-         ",address=" + std::string(Announced(m.addr, st.announce_hostnames)) + ":" + std::to_string(m.addr.port) +
-         ",slaves=" + std::to_string(m.replicas.size()) +
+         ",address=" + std::string(Announced(m.addr, st.announce_hostnames)) + ":" +
+         std::to_string(m.addr.port) + ",slaves=" + std::to_string(m.replicas.size()) +
          ",sentinels=" + std::to_string(m.sentinels.size() + 1) + "\r\n";
   }
   return s;

@@ -70,10 +70,10 @@ void SentinelNode::AskMasterStateToOtherSentinels(Master& m, bool forced) {
       s.leader.clear();
     }
     if (!m.Has(kFlagSDown) || !Connected(s.addr)) continue;
-    if (!forced && elapsed < kAskPeriodMs) continue;
+    if (!forced && elapsed < state_.timings.ask_period) continue;
     Send(m, s, RequestKind::kIsMasterDown,
-         {"SENTINEL", "is-master-down-by-addr", std::string(Announce(m.addr)), std::to_string(m.addr.port),
-          std::to_string(state_.current_epoch),
+         {"SENTINEL", "is-master-down-by-addr", std::string(Announce(m.addr)),
+          std::to_string(m.addr.port), std::to_string(state_.current_epoch),
           m.failover_state > FailoverState::kNone ? state_.myid : "*"});
   }
 }

@@ -33,7 +33,7 @@ bool BetterForPromotion(const Instance* a, const Instance* b) {
 
 bool SentinelNode::MasterLooksSane(const Master& m) const {
   return m.role_reported == Role::kMaster && !m.Has(kFlagSDown | kFlagODown) &&
-         now_ - m.info_refresh < kInfoPeriodMs * 2;
+         now_ - m.info_refresh < state_.timings.info_period * 2;
 }
 
 const Instance* SentinelNode::SelectReplica(const Master& m) const {
@@ -43,9 +43,10 @@ const Instance* SentinelNode::SelectReplica(const Master& m) const {
   for (const auto& [name, r] : m.replicas) {
     if (r.Has(kFlagSDown | kFlagODown) || !Connected(r.addr)) continue;
     auto link = state_.links.find(r.addr);
-    if (now_ - link->second.last_avail_time > kPingPeriodMs * 5) continue;
+    if (now_ - link->second.last_avail_time > state_.timings.ping_period * 5) continue;
     if (r.slave_priority == 0) continue;
-    const int64_t info_validity = m.Has(kFlagSDown) ? kPingPeriodMs * 5 : kInfoPeriodMs * 3;
+    const int64_t info_validity =
+        m.Has(kFlagSDown) ? state_.timings.ping_period * 5 : state_.timings.info_period * 3;
     if (now_ - r.info_refresh > info_validity) continue;
     if (r.master_link_down_time > max_master_down_time) continue;
     candidates.push_back(&r);
@@ -66,7 +67,8 @@ void SentinelNode::FailoverWaitStart(Master& m) {
   const std::string leader = GetLeader(m, m.failover_epoch);
   const bool is_leader = !leader.empty() && EqualsIgnoreCaseAscii(leader, state_.myid);
   if (!is_leader && !m.Has(kFlagForceFailover)) {
-    const int64_t election_timeout = std::min(kElectionTimeoutMs, m.failover_timeout);
+    const int64_t election_timeout =
+        std::min(state_.timings.election_timeout, m.failover_timeout);
     if (now_ - m.failover_start_time > election_timeout) {
       Event(LogLevel::kWarning, "-failover-abort-not-elected", &m, Describe(m, m));
       AbortFailover(m);
@@ -160,7 +162,8 @@ void SentinelNode::FailoverReconfNextSlave(Master& m) {
   for (auto& [name, r] : m.replicas) {
     if (in_progress >= m.parallel_syncs) break;
     if (r.Has(kFlagPromoted | kFlagReconfDone)) continue;
-    if (r.Has(kFlagReconfSent) && now_ - r.slave_reconf_sent_time > kReplicaReconfTimeoutMs) {
+    if (r.Has(kFlagReconfSent) &&
+        now_ - r.slave_reconf_sent_time > state_.timings.slave_reconf_timeout) {
       Event(LogLevel::kNotice, "-slave-reconf-sent-timeout", &m, Describe(m, r));
       r.flags &= ~kFlagReconfSent;
       r.flags |= kFlagReconfDone;

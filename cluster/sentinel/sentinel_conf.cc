@@ -121,7 +121,8 @@ Result<std::monostate> ApplySentinelConfig(SentinelState& st, const Args& a, int
     if (!Resolvable(st, a[2])) return Error{"Can't resolve instance hostname."};
     if (st.masters.count(a[1]) != 0) return Error{"Duplicate master name."};
     st.masters[a[1]] =
-        MakeMaster(a[1], Address{a[2], static_cast<int>(port)}, static_cast<int>(quorum), now);
+        MakeMaster(a[1], Address{a[2], static_cast<int>(port)}, static_cast<int>(quorum),
+                   st.timings, now);
   } else if (d == "current-epoch" && n == 2) {
     const uint64_t epoch = Atoull(a[1]);
     if (epoch > st.current_epoch) st.current_epoch = epoch;
@@ -197,10 +198,10 @@ void RenderMaster(const SentinelState& st, const Master& m, std::string& out) {
   line("monitor",
        std::string(Announced(master_addr, st.announce_hostnames)) + " " +
            std::to_string(master_addr.port) + " " + std::to_string(m.quorum));
-  if (m.down_after_ms != kDefaultDownAfterMs) {
+  if (m.down_after_ms != st.timings.default_down_after) {
     line("down-after-milliseconds", std::to_string(m.down_after_ms));
   }
-  if (m.failover_timeout != kDefaultFailoverTimeoutMs) {
+  if (m.failover_timeout != st.timings.default_failover_timeout) {
     line("failover-timeout", std::to_string(m.failover_timeout));
   }
   if (m.parallel_syncs != kDefaultParallelSyncs) {

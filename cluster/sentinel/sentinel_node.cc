@@ -125,7 +125,7 @@ void SentinelNode::OnLinkDown(const Address& addr, int64_t now, Outbox& out) {
 void SentinelNode::ReconnectInstance(const Master& m, const Instance& ri) {
   Link& link = LinkFor(ri.addr);
   if (link.connected || link.connecting || ri.addr.port == 0) return;
-  if (now_ - link.last_reconn_time < kPingPeriodMs) return;
+  if (now_ - link.last_reconn_time < state_.timings.ping_period) return;
   link.last_reconn_time = now_;
   link.connecting = true;
   Connect c;
@@ -179,8 +179,8 @@ void SentinelNode::SendPeriodicCommands(Master& m, Instance& ri) {
   const bool fast_info =
       ri.role == Role::kReplica &&
       (m.Has(kFlagODown | kFlagFailoverInProgress) || ri.master_link_down_time != 0);
-  const int64_t info_period = fast_info ? kPingPeriodMs : kInfoPeriodMs;
-  const int64_t ping_period = std::min(ri.down_after_ms, kPingPeriodMs);
+  const int64_t info_period = fast_info ? state_.timings.ping_period : state_.timings.info_period;
+  const int64_t ping_period = std::min(ri.down_after_ms, state_.timings.ping_period);
   if (ri.role != Role::kSentinel &&
       (ri.info_refresh == 0 || now_ - ri.info_refresh > info_period)) {
     Send(m, ri, RequestKind::kInfo, {"INFO"});
@@ -188,7 +188,7 @@ void SentinelNode::SendPeriodicCommands(Master& m, Instance& ri) {
   if (now_ - link.last_pong_time > ping_period && now_ - link.last_ping_time > ping_period / 2) {
     SendPing(m, ri);
   }
-  if (now_ - ri.last_pub_time > kPublishPeriodMs) SendHelloTo(m, ri);
+  if (now_ - ri.last_pub_time > state_.timings.publish_period) SendHelloTo(m, ri);
 }
 
 void SentinelNode::CheckSubjectivelyDown(Master& m, Instance& ri) {
@@ -200,8 +200,8 @@ void SentinelNode::CheckSubjectivelyDown(Master& m, Instance& ri) {
     elapsed = now_ - link.last_avail_time;
   }
   // A link that stays idle though connected for long is reconnected (it may be half-open).
-  if (link.connected && now_ - link.conn_time > kMinLinkReconnectMs && link.act_ping_time != 0 &&
-      now_ - link.act_ping_time > ri.down_after_ms / 2 &&
+  if (link.connected && now_ - link.conn_time > state_.timings.min_link_reconnect_period &&
+      link.act_ping_time != 0 && now_ - link.act_ping_time > ri.down_after_ms / 2 &&
       now_ - link.last_pong_time > ri.down_after_ms / 2) {
     link.connected = false;
     link.pending_commands = 0;
@@ -209,7 +209,7 @@ void SentinelNode::CheckSubjectivelyDown(Master& m, Instance& ri) {
   }
   const bool master_claims_replica =
       ri.role == Role::kMaster && ri.role_reported == Role::kReplica &&
-      now_ - ri.role_reported_time > ri.down_after_ms + kInfoPeriodMs * 2;
+      now_ - ri.role_reported_time > ri.down_after_ms + state_.timings.info_period * 2;
   const bool reboot_down = ri.role == Role::kMaster && ri.Has(kFlagMasterReboot) &&
                            now_ - m.master_reboot_since_time > m.master_reboot_down_after_period;
   if (elapsed > ri.down_after_ms || master_claims_replica || reboot_down) {
@@ -228,7 +228,7 @@ void SentinelNode::HandleInstance(Master& m, Instance& ri) {
   ReconnectInstance(m, ri);
   SendPeriodicCommands(m, ri);
   if (state_.tilt) {
-    if (now_ - state_.tilt_start_time < kTiltPeriodMs) return;
+    if (now_ - state_.tilt_start_time < state_.timings.tilt_period) return;
     state_.tilt = false;
     Event(LogLevel::kWarning, "-tilt", nullptr, "#tilt mode exited");
   }
@@ -243,7 +243,7 @@ void SentinelNode::HandleInstance(Master& m, Instance& ri) {
 
 void SentinelNode::CheckTilt() {
   const int64_t delta = now_ - state_.previous_time;
-  if (delta < 0 || delta > kTiltTriggerMs) {
+  if (delta < 0 || delta > state_.timings.tilt_trigger) {
     state_.tilt = true;
     state_.tilt_start_time = now_;
     Event(LogLevel::kWarning, "+tilt", nullptr, "#tilt mode entered");
@@ -269,8 +269,9 @@ void SentinelNode::CollectUnusedLinks() {
 }
 
 void SentinelNode::ForceHelloUpdate(Master& m) {
-  auto force = [](Instance& ri) {
-    if (ri.last_pub_time >= kPublishPeriodMs + 1) ri.last_pub_time -= kPublishPeriodMs + 1;
+  const int64_t step = state_.timings.publish_period + 1;
+  auto force = [step](Instance& ri) {
+    if (ri.last_pub_time >= step) ri.last_pub_time -= step;
   };
   force(m);
   for (auto& [name, r] : m.replicas) force(r);

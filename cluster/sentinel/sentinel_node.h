@@ -73,6 +73,10 @@ class SentinelNode {
   Result<Ok> ConfigSet(std::string_view option, std::string_view value, int64_t now, Outbox& out);
   std::vector<std::pair<std::string, std::string>> ConfigGet(std::string_view pattern) const;
   void SimulateFailure(uint32_t flags) { state_.simfailure_flags = flags; }
+  // SENTINEL DEBUG <param> <value> (a kTimingParams name, any case; the value already checked > 0):
+  // false for an unknown name.
+  bool SetTiming(std::string_view name, int64_t value);
+  const Timings& timings() const { return state_.timings; }
 
   // Read-only SENTINEL subcommands.
   Result<std::string> CkQuorum(std::string_view name) const;  // "OK <n> usable Sentinels. ..."

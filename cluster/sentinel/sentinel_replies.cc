@@ -106,7 +106,8 @@ void SentinelNode::RefreshInstanceInfo(Master& m, Instance& ri, const InstanceIn
     for (const Address& reported : info.replicas) {
       if (FindReplica(m, reported) != nullptr) continue;
       const Address addr = MakeAddress(reported.host, reported.port);
-      auto [it, added] = m.replicas.try_emplace(ReplicaName(addr), MakeReplica(m, ReplicaName(addr), addr, now_));
+      auto [it, added] =
+          m.replicas.try_emplace(ReplicaName(addr), MakeReplica(m, ReplicaName(addr), addr, now_));
       if (!added) continue;
       Event(LogLevel::kNotice, "+slave", &m, Describe(m, it->second));
       MarkConfigDirty();
@@ -156,7 +157,7 @@ void SentinelNode::ActOnReportedRole(Master& m, Instance& ri, Role role) {
       ForceHelloUpdate(m);
     } else {
       // A replica claiming to be a master (an old master back from the dead) is turned back.
-      const int64_t wait_time = kPublishPeriodMs * 4;
+      const int64_t wait_time = state_.timings.publish_period * 4;
       if (!ri.Has(kFlagPromoted) && MasterLooksSane(m) && NoDownFor(ri, wait_time) &&
           now_ - ri.role_reported_time > wait_time) {
         if (SendReplicaOf(m, ri, &m.addr)) {
@@ -332,7 +333,8 @@ void SentinelNode::ResetMasterAndChangeAddress(Master& m, const Address& addr) {
   m.o_down_since = 0;
   m.s_down_since = 0;
   for (const Address& a : replicas) {
-    auto [it, added] = m.replicas.try_emplace(ReplicaName(a), MakeReplica(m, ReplicaName(a), a, now_));
+    auto [it, added] =
+        m.replicas.try_emplace(ReplicaName(a), MakeReplica(m, ReplicaName(a), a, now_));
     if (added) Event(LogLevel::kNotice, "+slave", &m, Describe(m, it->second));
   }
   MarkConfigDirty();

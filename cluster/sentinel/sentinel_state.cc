@@ -85,10 +85,12 @@ void InitInstance(Instance& ri, Role role, std::string name, Address addr, int64
 
 }  // namespace
 
-Master MakeMaster(std::string name, Address addr, int quorum, int64_t now) {
+Master MakeMaster(std::string name, Address addr, int quorum, const Timings& timings,
+                  int64_t now) {
   Master m;
-  InitInstance(m, Role::kMaster, std::move(name), std::move(addr), kDefaultDownAfterMs, now);
+  InitInstance(m, Role::kMaster, std::move(name), std::move(addr), timings.default_down_after, now);
   m.quorum = quorum;
+  m.failover_timeout = timings.default_failover_timeout;
   return m;
 }
 

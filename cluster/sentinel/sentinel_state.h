@@ -11,18 +11,45 @@
 
 namespace slotd::sentinel {
 
-// Periods and limits of Redis 7.0 (PROTOCOLS.md 8.1), all in milliseconds.
-inline constexpr int64_t kPingPeriodMs = 1000;
-inline constexpr int64_t kInfoPeriodMs = 10000;
-inline constexpr int64_t kPublishPeriodMs = 2000;
-inline constexpr int64_t kAskPeriodMs = 1000;
-inline constexpr int64_t kDefaultDownAfterMs = 30000;
-inline constexpr int64_t kDefaultFailoverTimeoutMs = 180000;
-inline constexpr int64_t kElectionTimeoutMs = 10000;
-inline constexpr int64_t kReplicaReconfTimeoutMs = 10000;
-inline constexpr int64_t kMinLinkReconnectMs = 15000;
-inline constexpr int64_t kTiltTriggerMs = 2000;
-inline constexpr int64_t kTiltPeriodMs = 30000;
+// Periods and limits of Redis 7.0 (PROTOCOLS.md 8.1), all in milliseconds. SENTINEL DEBUG changes
+// these at run time, as Redis does (they are never saved in the config file).
+struct Timings {
+  int64_t info_period = 10000;
+  int64_t ping_period = 1000;
+  int64_t ask_period = 1000;
+  int64_t publish_period = 2000;
+  int64_t default_down_after = 30000;
+  int64_t default_failover_timeout = 180000;
+  int64_t tilt_trigger = 2000;
+  int64_t tilt_period = 30000;
+  int64_t slave_reconf_timeout = 10000;
+  int64_t min_link_reconnect_period = 15000;
+  int64_t election_timeout = 10000;
+  int64_t script_max_runtime = 60000;  // the host's script runner reads these two
+  int64_t script_retry_delay = 30000;
+};
+// SENTINEL DEBUG's names for them, in the order Redis lists them.
+struct TimingParam {
+  const char* name;
+  int64_t Timings::*field;
+};
+inline constexpr TimingParam kTimingParams[] = {
+    {"INFO-PERIOD", &Timings::info_period},
+    {"PING-PERIOD", &Timings::ping_period},
+    {"ASK-PERIOD", &Timings::ask_period},
+    {"PUBLISH-PERIOD", &Timings::publish_period},
+    {"DEFAULT-DOWN-AFTER", &Timings::default_down_after},
+    {"DEFAULT-FAILOVER-TIMEOUT", &Timings::default_failover_timeout},
+    {"TILT-TRIGGER", &Timings::tilt_trigger},
+    {"TILT-PERIOD", &Timings::tilt_period},
+    {"SLAVE-RECONF-TIMEOUT", &Timings::slave_reconf_timeout},
+    {"MIN-LINK-RECONNECT-PERIOD", &Timings::min_link_reconnect_period},
+    {"ELECTION-TIMEOUT", &Timings::election_timeout},
+    {"SCRIPT-MAX-RUNTIME", &Timings::script_max_runtime},
+    {"SCRIPT-RETRY-DELAY", &Timings::script_retry_delay},
+};
+inline constexpr int64_t kDefaultDownAfterMs = Timings{}.default_down_after;
+inline constexpr int64_t kDefaultFailoverTimeoutMs = Timings{}.default_failover_timeout;
 inline constexpr int64_t kMaxDesyncMs = 1000;
 inline constexpr int64_t kAskReplyValidityMs = 5000;
 inline constexpr int kMaxPendingCommands = 100;
@@ -149,6 +176,7 @@ struct SentinelState {
   int64_t tilt_start_time = 0;
   int64_t previous_time = 0;
 
+  Timings timings;
   std::string announce_ip;
   int announce_port = 0;
   bool deny_scripts_reconfig = true;
@@ -163,7 +191,8 @@ struct SentinelState {
 };
 
 // Record factories with Redis's initial values (createSentinelRedisInstance, createInstanceLink).
-Master MakeMaster(std::string name, Address addr, int quorum, int64_t now);
+// A new master takes the current default down-after and failover-timeout.
+Master MakeMaster(std::string name, Address addr, int quorum, const Timings& timings, int64_t now);
 // A replica's name is its address as announced when it was first seen ("ip:port").
 Instance MakeReplica(const Master& master, std::string name, Address addr, int64_t now);
 Instance MakeSentinel(const Master& master, std::string runid, Address addr, int64_t now);

@@ -269,40 +269,23 @@ void ConfigGetSet(CommandContext& ctx, SentinelRuntime& rt, ArgList args) {
   }
 }
 
-struct DebugParam {
-  std::string_view name;
-  int64_t value;
-};
-constexpr DebugParam kDebugParams[] = {
-    {"INFO-PERIOD", sentinel::kInfoPeriodMs},
-    {"PING-PERIOD", sentinel::kPingPeriodMs},
-    {"ASK-PERIOD", sentinel::kAskPeriodMs},
-    {"PUBLISH-PERIOD", sentinel::kPublishPeriodMs},
-    {"DEFAULT-DOWN-AFTER", sentinel::kDefaultDownAfterMs},
-    {"DEFAULT-FAILOVER-TIMEOUT", sentinel::kDefaultFailoverTimeoutMs},
-    {"TILT-TRIGGER", sentinel::kTiltTriggerMs},
-    {"TILT-PERIOD", sentinel::kTiltPeriodMs},
-    {"SLAVE-RECONF-TIMEOUT", sentinel::kReplicaReconfTimeoutMs},
-    {"MIN-LINK-RECONNECT-PERIOD", sentinel::kMinLinkReconnectMs},
-    {"ELECTION-TIMEOUT", sentinel::kElectionTimeoutMs},
-    {"SCRIPT-MAX-RUNTIME", 60000},
-    {"SCRIPT-RETRY-DELAY", 30000},
-};
-
-// SENTINEL DEBUG lists the timing parameters. Updating them is validated as Redis does, then
-// refused: they are compile-time constants of the SentinelNode here.
-void Debug(CommandContext& ctx, SentinelRuntime&, ArgList args) {
+// SENTINEL DEBUG lists the timing parameters, or sets them one by one as Redis does (those before a
+// bad one stay set).
+void Debug(CommandContext& ctx, SentinelRuntime& rt, ArgList args) {
+  const sentinel::Timings& timings = rt.node().timings();
   if (args.size() == 2) {
-    ctx.reply().MapHeader(std::size(kDebugParams));
-    for (const DebugParam& p : kDebugParams) {
+    ctx.reply().MapHeader(std::size(sentinel::kTimingParams));
+    for (const sentinel::TimingParam& p : sentinel::kTimingParams) {
       ctx.reply().Bulk(p.name);
-      ctx.reply().Bulk(std::to_string(p.value));
+      ctx.reply().Bulk(std::to_string(timings.*p.field));
     }
     return;
   }
-  for (size_t j = 2; j < args.size(); ++j) {
+  for (size_t j = 2; j < args.size(); j += 2) {
     bool known = false;
-    for (const DebugParam& p : kDebugParams) known = known || EqualsIgnoreCase(args[j], p.name);
+    for (const sentinel::TimingParam& p : sentinel::kTimingParams) {
+      known = known || EqualsIgnoreCase(args[j], p.name);
+    }
     if (!known || j + 1 >= args.size()) {
       ctx.reply().Error(errors::SentinelDebugUnknownOption(args[j]));
       return;
@@ -312,9 +295,10 @@ void Debug(CommandContext& ctx, SentinelRuntime&, ArgList args) {
       ctx.reply().Error(errors::SentinelDebugBadArgument(args[j + 1], args[j]));
       return;
     }
-    ++j;
+    rt.node().SetTiming(args[j], *value);
+    rt.TimingsChanged();
   }
-  ctx.reply().Error(errors::kSentinelDebugReadOnly);
+  ctx.reply().SimpleString("OK");
 }
 
 void PendingScripts(CommandContext& ctx, SentinelRuntime& rt, ArgList) {

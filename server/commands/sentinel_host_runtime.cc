@@ -43,6 +43,10 @@ class HostRuntime : public SentinelRuntime {
     return scripts;
   }
   void OnHelloPublished(std::string_view payload) override { host_->OnHelloPublished(payload); }
+  void TimingsChanged() override {
+    const sentinel::Timings& t = host_->node().timings();
+    host_->SetScriptLimits(t.script_max_runtime, t.script_retry_delay);
+  }
 
  private:
   SentinelHost* host_;

@@ -36,6 +36,8 @@ class SentinelRuntime {
   virtual std::vector<Script> PendingScripts() const = 0;
   // A `PUBLISH __sentinel__:hello <payload>` sent to us by a peer.
   virtual void OnHelloPublished(std::string_view payload) = 0;
+  // SENTINEL DEBUG changed node().timings(): the script limits live in the host.
+  virtual void TimingsChanged() {}
 };
 
 // The runtime serving `server`'s sentinel-mode commands: its SentinelHost, else the one installed

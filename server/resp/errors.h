@@ -250,9 +250,6 @@ inline constexpr std::string_view kSentinelOnlyHello = "Only HELLO messages are 
 inline constexpr std::string_view kSentinelUnknownSimFailure = "Unknown failure simulation specified";
 inline constexpr std::string_view kSentinelConfigUsage =
     "Only SENTINEL CONFIG GET <option> / SET <option> <value> are supported.";
-// slotd's timing parameters are compile-time constants of the SentinelNode (not in Redis).
-inline constexpr std::string_view kSentinelDebugReadOnly =
-    "SENTINEL DEBUG parameters are fixed in this server; SENTINEL DEBUG only lists them";
 
 // "Syntax error in HELLO option 'foo'"
 std::string HelloSyntaxError(std::string_view option);

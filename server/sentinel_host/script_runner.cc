@@ -12,8 +12,9 @@ extern char** environ;
 namespace slotd {
 namespace {
 
-int64_t RetryDelay(int retry_num) {
-  int64_t delay = kScriptRetryDelayMs;
+// The first retry waits `base`, each next one twice as long (sentinelScriptRetryDelay).
+int64_t RetryDelay(int64_t base, int retry_num) {
+  int64_t delay = base;
   while (retry_num-- > 1) delay *= 2;
   return delay;
 }
@@ -44,7 +45,7 @@ void ScriptRunner::Tick(int64_t now) {
     Start(job, now);
   }
   for (ScriptJob& job : jobs_) {
-    if (job.running && now - job.start_time > kScriptMaxRuntimeMs) {
+    if (job.running && now - job.start_time > max_runtime_ms_) {
       event_("-script-timeout", job.argv[0] + " " + std::to_string(job.pid));
       kill(job.pid, SIGKILL);
     }
@@ -86,7 +87,7 @@ void ScriptRunner::Reap(int64_t now) {
     int by_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     int exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
     if ((by_signal != 0 || exit_code == 1) && job.retry_num != kScriptMaxRetry) {
-      job.start_time = now + RetryDelay(job.retry_num);
+      job.start_time = now + RetryDelay(retry_delay_ms_, job.retry_num);
       ++it;
       continue;
     }

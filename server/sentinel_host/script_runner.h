@@ -41,6 +41,11 @@ class ScriptRunner {
   // Kills every running script and forgets the queue (shutdown).
   void KillAll();
 
+  // SENTINEL DEBUG script-max-runtime / script-retry-delay.
+  void SetLimits(int64_t max_runtime_ms, int64_t retry_delay_ms) {
+    max_runtime_ms_ = max_runtime_ms;
+    retry_delay_ms_ = retry_delay_ms;
+  }
   int running() const { return running_; }
   int queued() const { return static_cast<int>(jobs_.size()); }
   const std::list<ScriptJob>& jobs() const { return jobs_; }
@@ -52,6 +57,8 @@ class ScriptRunner {
   EventFn event_;
   std::list<ScriptJob> jobs_;
   int running_ = 0;
+  int64_t max_runtime_ms_ = kScriptMaxRuntimeMs;
+  int64_t retry_delay_ms_ = kScriptRetryDelayMs;
 };
 
 }  // namespace slotd

@@ -81,6 +81,9 @@ int64_t SentinelHost::NowMs() const {
 }
 
 int SentinelHost::running_scripts() const { return scripts_->running(); }
+void SentinelHost::SetScriptLimits(int64_t max_runtime_ms, int64_t retry_delay_ms) {
+  scripts_->SetLimits(max_runtime_ms, retry_delay_ms);
+}
 int SentinelHost::queued_scripts() const { return scripts_->queued(); }
 const std::list<ScriptJob>& SentinelHost::pending_scripts() const { return scripts_->jobs(); }
 

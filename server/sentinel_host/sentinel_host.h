@@ -51,6 +51,7 @@ class SentinelHost {
 
   // INFO sentinel: scripts running now and queued (including the running ones, as Redis counts).
   int running_scripts() const;
+  void SetScriptLimits(int64_t max_runtime_ms, int64_t retry_delay_ms);
   int queued_scripts() const;
   // SENTINEL PENDING-SCRIPTS: queued and running scripts, oldest first.
   const std::list<ScriptJob>& pending_scripts() const;

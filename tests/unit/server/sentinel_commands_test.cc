@@ -65,6 +65,8 @@ class FakeRuntime : public SentinelRuntime {
   int queued_scripts() const override { return static_cast<int>(scripts.size()); }
   std::vector<Script> PendingScripts() const override { return scripts; }
   void OnHelloPublished(std::string_view payload) override { hellos.emplace_back(payload); }
+  void TimingsChanged() override { ++timing_changes; }
+  int timing_changes = 0;
 
   void set_now(int64_t now) { now_ = now; }
   int Count(auto pred) const {
@@ -454,6 +456,23 @@ TEST_F(SentinelCommandsTest, DebugListsTimingParameters) {
             Err("ERR Invalid argument 'abc' for SENTINEL DEBUG 'info-period'"));
   EXPECT_EQ(h_.Run({"SENTINEL", "DEBUG", "info-period"}),
             Err("ERR Unknown option or number of arguments for SENTINEL DEBUG 'info-period'"));
+}
+
+TEST_F(SentinelCommandsTest, DebugSetsTimingParametersOneByOne) {
+  EXPECT_EQ(h_.Run({"SENTINEL", "DEBUG", "ping-period", "500", "Script-Retry-Delay", "100"}),
+            Simple("OK"));
+  EXPECT_EQ(rt_->node().timings().ping_period, 500);
+  EXPECT_EQ(rt_->node().timings().script_retry_delay, 100);
+  EXPECT_EQ(rt_->timing_changes, 2);
+  // As in Redis, the options before a bad one stay set.
+  EXPECT_EQ(h_.Run({"SENTINEL", "DEBUG", "tilt-period", "7000", "ask-period", "0"}),
+            Err("ERR Invalid argument '0' for SENTINEL DEBUG 'ask-period'"));
+  EXPECT_EQ(rt_->node().timings().tilt_period, 7000);
+  EXPECT_EQ(rt_->node().timings().ask_period, 1000);
+  // A master monitored afterwards takes the new defaults, and the config keeps them explicit.
+  EXPECT_EQ(h_.Run({"SENTINEL", "DEBUG", "default-down-after", "4000"}), Simple("OK"));
+  EXPECT_EQ(h_.Run({"SENTINEL", "MONITOR", "other", "127.0.0.1", "23499", "2"}), Simple("OK"));
+  EXPECT_EQ(rt_->node().state().FindMaster("other")->down_after_ms, 4000);
 }
 
 TEST_F(SentinelCommandsTest, PendingScriptsDescribesQueuedJobs) {

@@ -39,9 +39,10 @@ void SetUpByHostname(FakeInstances& w, FakeDns& dns, bool announce_hostnames) {
   w.servers()[Address{"127.0.0.1", kReplica}].master_of = Address{"10.0.0.5", kMaster};
   w.Input([&](Outbox& out) {
     ASSERT_TRUE(w.node().ConfigSet("resolve-hostnames", "yes", w.now(), out).ok());
-    ASSERT_TRUE(w.node()
-                    .ConfigSet("announce-hostnames", announce_hostnames ? "yes" : "no", w.now(), out)
-                    .ok());
+    ASSERT_TRUE(
+        w.node()
+            .ConfigSet("announce-hostnames", announce_hostnames ? "yes" : "no", w.now(), out)
+            .ok());
     ASSERT_TRUE(w.node().Monitor("mymaster", "db.example", "17100", "1", w.now(), out).ok());
     ASSERT_TRUE(w.node().Set("mymaster", {"down-after-milliseconds", "5000"}, w.now(), out).ok());
   });

@@ -88,6 +88,22 @@ TEST_F(ScriptRunnerTest, ExitCodeOneIsRetriedAfterThirtySeconds) {
   EXPECT_TRUE(events_.empty());
 }
 
+TEST_F(ScriptRunnerTest, LimitsSetBySentinelDebugApply) {
+  ScriptRunner runner(recorder_);
+  runner.SetLimits(500, 100);  // script-max-runtime 500, script-retry-delay 100
+  runner.Enqueue(Script("slow.sh", "exec sleep 30"), {});
+  runner.Tick(0);
+  ASSERT_EQ(runner.running(), 1);
+  runner.Tick(500);
+  EXPECT_TRUE(events_.empty());  // not overdue yet
+  runner.Tick(501);
+  ASSERT_EQ(events_.size(), 1u);
+  EXPECT_EQ(events_[0].first, "-script-timeout");
+  ASSERT_TRUE(RunUntilIdle(runner, 502));
+  ASSERT_EQ(runner.queued(), 1);
+  EXPECT_EQ(runner.jobs().front().start_time, 502 + 100);
+}
+
 TEST_F(ScriptRunnerTest, OtherExitCodesAndMissingScriptsAreScriptErrors) {
   ScriptRunner runner(recorder_);
   std::string bad = Script("bad.sh", "exit 3");
