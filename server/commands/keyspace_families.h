@@ -16,6 +16,7 @@ class CommandTable;
 // string_edit_commands.cc: INCR* APPEND SETRANGE GETRANGE SUBSTR STRLEN
 void RegisterStringEditCommands(CommandTable& table);
 void RegisterLcsCommand(CommandTable& table);      // lcs_command.cc
+void RegisterBitmapCommands(CommandTable& table);  // bitmap_commands.cc: SETBIT GETBIT BITCOUNT BITPOS BITOP
 void RegisterExpireCommands(CommandTable& table);  // expire_commands.cc: EXPIRE* TTL* PERSIST
 void RegisterScanCommands(CommandTable& table);    // scan_commands.cc: KEYS SCAN RANDOMKEY
 void RegisterObjectCommand(CommandTable& table);   // object_command.cc: OBJECT and its subcommands

@@ -302,6 +302,7 @@ void RegisterStringCommands(CommandTable& table) {
                             "1.0.1", "O(N) where N is the number of keys to set."));
   RegisterStringEditCommands(table);
   RegisterLcsCommand(table);
+  RegisterBitmapCommands(table);
 }
 
 }  // namespace slotd
