@@ -1,4 +1,4 @@
-// Bitmaps over string values: SETBIT GETBIT BITCOUNT BITPOS BITOP. Bit 0 is the most significant
+// Bitmaps over string values: SETBIT GETBIT BITCOUNT BITPOS BITOP (BITFIELD: bitfield_command.cc). Bit 0 is the most significant
 // bit of the first byte; reads see missing bytes (and missing keys) as zeros. Replies and error
 // texts are Redis 7.0's (bitops.c), including BITCOUNT/BITPOS's BYTE|BIT ranges.
 #include <algorithm>
@@ -8,6 +8,7 @@
 #include <string>
 
 #include "server/commands/arg_parse.h"
+#include "server/commands/bitmap_common.h"
 #include "server/commands/collection_helpers.h"
 #include "server/commands/command_context.h"
 #include "server/commands/command_table.h"
@@ -17,22 +18,9 @@
 namespace slotd {
 namespace {
 
-constexpr std::string_view kBitOffsetError = "-ERR bit offset is not an integer or out of range";
 constexpr std::string_view kBitValueError = "-ERR bit is not an integer or out of range";
 constexpr std::string_view kBitArgumentError = "-ERR The bit argument must be 1 or 0.";
 constexpr std::string_view kBitopNotArity = "-ERR BITOP NOT must be called with a single source key.";
-
-// The bit offset of SETBIT/GETBIT: non-negative and within proto-max-bulk-len bytes (the master's
-// stream is obeyed whatever the limit).
-std::optional<uint64_t> BitOffset(CommandContext& ctx, std::string_view arg) {
-  std::optional<int64_t> offset = ParseInt64(arg);
-  if (!offset || *offset < 0 ||
-      (!ctx.client().is_master && (*offset >> 3) >= ctx.config().proto_max_bulk_len)) {
-    ctx.reply().Error(kBitOffsetError);
-    return std::nullopt;
-  }
-  return static_cast<uint64_t>(*offset);
-}
 
 bool BitAt(std::string_view bytes, uint64_t offset) {
   const uint64_t byte = offset >> 3;
@@ -41,7 +29,7 @@ bool BitAt(std::string_view bytes, uint64_t offset) {
 }
 
 void SetBit(CommandContext& ctx, ArgList args) {
-  std::optional<uint64_t> offset = BitOffset(ctx, args[2]);
+  std::optional<uint64_t> offset = ParseBitOffset(ctx, args[2], 0);
   if (!offset) return;
   std::optional<int64_t> on = ParseInt64(args[3]);
   if (!on || (*on & ~int64_t{1}) != 0) return ctx.reply().Error(kBitValueError);
@@ -70,7 +58,7 @@ void SetBit(CommandContext& ctx, ArgList args) {
 }
 
 void GetBit(CommandContext& ctx, ArgList args) {
-  std::optional<uint64_t> offset = BitOffset(ctx, args[2]);
+  std::optional<uint64_t> offset = ParseBitOffset(ctx, args[2], 0);
   if (!offset) return;
   StringLookup found = LookupString(ctx, args[1], kLookupNone);
   if (found.wrong_type) return;
@@ -275,6 +263,25 @@ void BitOpCommand(CommandContext& ctx, ArgList args) {
 
 }  // namespace
 
+std::optional<uint64_t> ParseBitOffset(CommandContext& ctx, std::string_view arg, int field_bits) {
+  // "#N" (BITFIELD only) counts in fields: N * field_bits.
+  const bool in_fields = field_bits > 0 && !arg.empty() && arg[0] == '#';
+  std::optional<int64_t> offset = ParseInt64(in_fields ? arg.substr(1) : arg);
+  if (offset && in_fields) {
+    if (*offset > INT64_MAX / field_bits || *offset < INT64_MIN / field_bits) {
+      offset.reset();
+    } else {
+      *offset *= field_bits;
+    }
+  }
+  if (!offset || *offset < 0 ||
+      (!ctx.client().is_master && (*offset >> 3) >= ctx.config().proto_max_bulk_len)) {
+    ctx.reply().Error("-ERR bit offset is not an integer or out of range");
+    return std::nullopt;
+  }
+  return static_cast<uint64_t>(*offset);
+}
+
 void RegisterBitmapCommands(CommandTable& table) {
   table.Register(OneKeySpec("bitmap", "setbit", 4, kCmdWrite | kCmdDenyOom, SetBit,
                             "@write @bitmap @slow",
@@ -288,6 +295,7 @@ void RegisterBitmapCommands(CommandTable& table) {
                             "@read @bitmap @slow", "Count set bits in a string", "2.6.0", "O(N)"));
   table.Register(OneKeySpec("bitmap", "bitpos", -3, kCmdReadOnly, BitPos, "@read @bitmap @slow",
                             "Find first bit set or clear in a string", "2.8.7", "O(N)"));
+  RegisterBitfieldCommands(table);
   table.Register(CollectionSpec("bitop", -4, kCmdWrite | kCmdDenyOom, 2, -1, 1, BitOpCommand,
                                 "@write @bitmap @slow", "bitmap",
                                 "Perform bitwise operations between strings", "2.6.0", "O(N)"));

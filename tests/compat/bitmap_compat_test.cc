@@ -78,5 +78,67 @@ TEST_F(CompatTest, BitcountAndBitposAgreeOnRandomRanges) {
   ExpectSameReplies(commands);
 }
 
+TEST_F(CompatTest, BitfieldOperationsOverflowAndErrors) {
+  ExpectSameReplies({
+      {"BITFIELD", "f", "SET", "u8", "0", "200", "GET", "u8", "0", "GET", "i8", "0"},
+      {"BITFIELD", "f", "INCRBY", "u8", "0", "100", "OVERFLOW", "SAT", "INCRBY", "u8", "0", "100"},
+      {"BITFIELD", "f", "OVERFLOW", "FAIL", "INCRBY", "u8", "0", "1", "GET", "u8", "0"},
+      {"BITFIELD", "f", "SET", "i5", "#3", "-16", "INCRBY", "i5", "#3", "-1", "GET", "u5", "#3"},
+      {"BITFIELD", "f", "OVERFLOW", "SAT", "INCRBY", "i5", "#3", "-100", "INCRBY", "i5", "15", "99"},
+      {"BITFIELD", "f", "SET", "u3", "13", "-1", "OVERFLOW", "SAT", "SET", "u3", "20", "-1"},
+      {"BITFIELD", "f", "OVERFLOW", "FAIL", "SET", "u3", "30", "8", "SET", "i3", "40", "-5"},
+      {"BITFIELD", "f", "SET", "i64", "0", "-9223372036854775808", "INCRBY", "i64", "0", "-1"},
+      {"BITFIELD", "f", "OVERFLOW", "SAT", "INCRBY", "i64", "0", "-1", "INCRBY", "i64", "0", "5"},
+      {"BITFIELD", "f", "SET", "u63", "1", "9223372036854775807", "GET", "u63", "1"},
+      {"GET", "f"},
+      {"BITFIELD", "f", "GET", "u8", "1000"},
+      {"BITFIELD", "new", "OVERFLOW", "FAIL", "SET", "u2", "100", "7"},
+      {"EXISTS", "new"}, {"STRLEN", "new"},
+      {"BITFIELD", "g"}, {"EXISTS", "g"}, {"BITFIELD", "g", "GET", "u4", "0"}, {"EXISTS", "g"},
+      {"SET", "n", "12"}, {"BITFIELD", "n", "GET", "u8", "0"}, {"OBJECT", "ENCODING", "n"},
+      {"BITFIELD_RO", "f", "GET", "i16", "#1", "GET", "u1", "7"},
+      {"BITFIELD_RO", "f", "SET", "u8", "0", "1"},
+      {"BITFIELD_RO", "f", "OVERFLOW", "WRAP", "GET", "u8", "0"},
+      {"BITFIELD", "f", "GET", "u64", "0"}, {"BITFIELD", "f", "GET", "i65", "0"},
+      {"BITFIELD", "f", "GET", "x8", "0"}, {"BITFIELD", "f", "GET", "u0", "0"},
+      {"BITFIELD", "f", "GET", "u", "0"}, {"BITFIELD", "f", "GET", "u8", "-1"},
+      {"BITFIELD", "f", "GET", "u8", "#-1"}, {"BITFIELD", "f", "GET", "u8", "x"},
+      {"BITFIELD", "f", "SET", "u8", "0", "x"}, {"BITFIELD", "f", "OVERFLOW", "MAYBE"},
+      {"BITFIELD", "f", "FOO", "u8", "0"}, {"BITFIELD", "f", "GET", "u8"},
+      {"BITFIELD", "f", "SET", "u8", "0"}, {"BITFIELD", "f", "OVERFLOW"},
+      {"BITFIELD", "f", "GET", "u8", "4294967296"},
+      {"LPUSH", "l", "a"}, {"BITFIELD", "l", "GET", "u8", "0"}, {"BITFIELD_RO", "l", "GET", "u8", "0"},
+      {"BITFIELD", "l", "SET", "u8", "0", "1"}, {"BITFIELD"},
+  });
+  ExpectSameReplies({{"BITFIELD", "f", "OVERFLOW", "FAIL", "INCRBY", "u8", "0", "300"}}, 3);
+}
+
+// Random widths, offsets, values and overflow modes against the same bytes on both servers.
+TEST_F(CompatTest, BitfieldAgreesOnRandomOperations) {
+  std::mt19937_64 rng(11221122);
+  Commands commands;
+  const char* modes[] = {"WRAP", "SAT", "FAIL"};
+  for (int q = 0; q < 400; ++q) {
+    std::vector<std::string> cmd = {"BITFIELD", "rb"};
+    const int n = 1 + static_cast<int>(rng() % 4);
+    for (int i = 0; i < n; ++i) {
+      const bool is_signed = rng() % 2;
+      const int bits = 1 + static_cast<int>(rng() % (is_signed ? 64 : 63));
+      const std::string type = (is_signed ? "i" : "u") + std::to_string(bits);
+      const std::string offset = std::to_string(rng() % 200);
+      const int64_t value = static_cast<int64_t>(rng()) >> (rng() % 64);
+      switch (rng() % 4) {
+        case 0: cmd.insert(cmd.end(), {"GET", type, offset}); break;
+        case 1: cmd.insert(cmd.end(), {"SET", type, offset, std::to_string(value)}); break;
+        case 2: cmd.insert(cmd.end(), {"INCRBY", type, offset, std::to_string(value)}); break;
+        default: cmd.insert(cmd.end(), {"OVERFLOW", modes[rng() % 3]}); break;
+      }
+    }
+    commands.push_back(cmd);
+    if (q % 50 == 49) commands.push_back({"GET", "rb"});
+  }
+  ExpectSameReplies(commands);
+}
+
 }  // namespace
 }  // namespace slotd::test
