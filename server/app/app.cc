@@ -194,6 +194,7 @@ void App::OnAccept(uv_stream_t* listener, int status) {
     connection->Close(true);
     return;
   }
+  connection->client().reply.set_error_counts(&app->server_.stats.error_codes);
   connection->Start();
 }
 

@@ -1,6 +1,9 @@
 // Counters reported by INFO stats / INFO clients and reset by CONFIG RESETSTAT.
 #pragma once
 #include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
 
 namespace slotd {
 
@@ -19,6 +22,8 @@ struct ServerStats {
   uint64_t pubsub_messages = 0;
   uint64_t client_query_buffer_limit_disconnections = 0;
   uint64_t client_output_buffer_limit_disconnections = 0;
+  // Error replies by code, for INFO errorstats (every client's ReplyBuilder counts into this).
+  std::map<std::string, uint64_t, std::less<>> error_codes;
 };
 
 }  // namespace slotd

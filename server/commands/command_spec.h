@@ -9,6 +9,7 @@
 namespace slotd {
 
 class CommandContext;
+struct CommandStats;
 
 using ArgList = std::span<const std::string_view>;  // args[0] is the command name as the client sent it
 using CommandHandler = void (*)(CommandContext& ctx, ArgList args);
@@ -58,6 +59,8 @@ struct CommandSpec {
   std::string_view group;       // "string", "list", "generic", "server", "connection", ...
   std::string_view complexity;
   std::vector<CommandSpec> subcommands;  // CONFIG GET, CLIENT LIST, ... (parent handler unused when set)
+  // INFO commandstats/latencystats counters, owned by the CommandTable (null outside one).
+  CommandStats* stats = nullptr;
 };
 
 }  // namespace slotd

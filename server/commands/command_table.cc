@@ -12,6 +12,12 @@ void CommandTable::Register(CommandSpec spec) {
   auto [it, inserted] = commands_.insert_or_assign(std::move(key), std::move(spec));
   (void)inserted;
   index_[it->first] = &it->second;
+  it->second.stats = &stats_.emplace_back();
+  for (CommandSpec& sub : it->second.subcommands) sub.stats = &stats_.emplace_back();
+}
+
+void CommandTable::ResetStats() {
+  for (CommandStats& s : stats_) s.Reset();
 }
 
 const CommandSpec* CommandTable::Find(std::string_view name) const {

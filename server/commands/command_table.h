@@ -1,6 +1,7 @@
 // The registry of commands: lookup by case-insensitive name, subcommand resolution, arity checks and key
 // extraction from a CommandSpec. Each family registers itself with a Register<Family>(CommandTable&) function.
 #pragma once
+#include <deque>
 #include <map>
 #include <unordered_map>
 #include <string>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "server/commands/command_spec.h"
+#include "server/commands/command_stats.h"
 
 namespace slotd {
 
@@ -32,11 +34,14 @@ class CommandTable {
   // All top-level commands, ordered by name.
   const std::map<std::string, CommandSpec, std::less<>>& all() const { return commands_; }
   size_t size() const { return commands_.size(); }
+  // CONFIG RESETSTAT: zeroes every command's counters.
+  void ResetStats();
 
  private:
   std::map<std::string, CommandSpec, std::less<>> commands_;
   // Lowercase name -> spec, for the per-request lookup (map nodes are stable, so views stay valid).
   std::unordered_map<std::string_view, const CommandSpec*> index_;
+  std::deque<CommandStats> stats_;  // one per command and subcommand (stable addresses)
 };
 
 // "write", "readonly", ... in COMMAND's order, for the flags set in `flags`.

@@ -153,6 +153,7 @@ void ConfigSet(CommandContext& ctx, ArgList args) {
 void ConfigResetStat(CommandContext& ctx, ArgList) {
   Server& server = ctx.server();
   server.stats = {};
+  server.commands.ResetStats();
   for (auto& db : server.dbs) {
     db->hits = 0;
     db->misses = 0;

@@ -95,6 +95,12 @@ void FlagMultiError(Client& client) {
   if (client.in_multi) client.multi_error = true;
 }
 
+// A known command refused before it ran (Redis's rejectCommand): counted as rejected_calls.
+void Rejected(Client& client, const CommandSpec& spec) {
+  FlagMultiError(client);
+  if (spec.stats != nullptr) ++spec.stats->rejected_calls;
+}
+
 }  // namespace
 
 void CommandContext::Block(std::span<const std::string_view> keys, int64_t deadline_ms,
@@ -123,7 +129,7 @@ const CommandSpec* ResolveCommand(Server& server, Client& client, ArgList args, 
     if (args.size() == 1 && spec->handler != nullptr) return spec;
     if (args.size() < 2) {
       client.reply.Error(errors::WrongArity(spec->name));
-      FlagMultiError(client);
+      Rejected(client, *spec);
       return nullptr;
     }
     const CommandSpec* sub = CommandTable::FindSubcommand(*spec, args[1]);
@@ -134,14 +140,14 @@ const CommandSpec* ResolveCommand(Server& server, Client& client, ArgList args, 
     }
     if (!CommandTable::ArityOk(*sub, args.size())) {
       client.reply.Error(errors::WrongArity(FullName(*spec, *sub)));
-      FlagMultiError(client);
+      Rejected(client, *sub);
       return nullptr;
     }
     return sub;
   }
   if (!CommandTable::ArityOk(*spec, args.size())) {
     client.reply.Error(errors::WrongArity(spec->name));
-    FlagMultiError(client);
+    Rejected(client, *spec);
     return nullptr;
   }
   return spec;
@@ -151,11 +157,20 @@ void Execute(Server& server, Client& client, const CommandSpec& spec, ArgList ar
   CommandContext ctx(server, client, spec, args);
   ctx.set_in_exec(in_exec);
   uint64_t dirty_before = server.dirty;
+  const uint64_t errors_before = client.reply.errors_written();
   ++server.execution_depth;
   int64_t start = CycleNow();
   spec.handler(ctx, args);
   int64_t duration_us = CyclesToMicros(CycleNow() - start);
   --server.execution_depth;
+  // A command that blocked is counted when it is served (it runs again then).
+  if (spec.stats != nullptr && !client.blocked) {
+    CommandStats& stats = *spec.stats;
+    ++stats.calls;
+    stats.usec += static_cast<uint64_t>(duration_us);
+    if (client.reply.errors_written() != errors_before) ++stats.failed_calls;
+    if (server.config.latency_tracking) stats.latency.Record(static_cast<uint64_t>(duration_us) * 1000);
+  }
   if (server.on_propagate) {
     // A write that changed something propagates verbatim unless the handler said otherwise.
     // Only an increase counts: SAVE, DEBUG RELOAD and SHUTDOWN reset the counter (Redis's call()).
@@ -192,37 +207,41 @@ void Dispatch(Server& server, Client& client, ArgList args) {
 
   if (!server.config.requirepass.empty() && !client.authenticated && !(top->flags & kCmdNoAuth)) {
     client.reply.Error(errors::kNoAuth);
-    FlagMultiError(client);
+    Rejected(client, *spec);
     return;
   }
   if ((top->flags & kCmdProtected) && !ProtectedCommandAllowed(server.config, client)) {
     client.reply.Error(errors::kDebugNotAllowed);
-    FlagMultiError(client);
+    Rejected(client, *spec);
     return;
   }
   // Cluster mode: keys served elsewhere are redirected (before queueing, like Redis).
-  if (server.cluster_view != nullptr && !RouteCommand(server, client, *spec, args)) return;
+  if (server.cluster_view != nullptr && !RouteCommand(server, client, *spec, args)) {
+    if (spec->stats != nullptr) ++spec->stats->rejected_calls;
+    return;
+  }
   // MISCONF: writes (and PING) are refused while snapshots fail (stop-writes-on-bgsave-error).
   if (std::string_view misconf = SnapshotWriteError(server, client, *spec); !misconf.empty()) {
     client.reply.Error(misconf);
-    FlagMultiError(client);
+    Rejected(client, *spec);
     return;
   }
   // MISCONF after a failed AOF write or fsync, until a write succeeds again.
   if (server.aof != nullptr && server.aof->DeniesWrites() && !client.is_master &&
       ((spec->flags & kCmdWrite) || spec->name == "ping")) {
     client.reply.Error(server.aof->MisconfError());
-    FlagMultiError(client);
+    Rejected(client, *spec);
     return;
   }
   // Replication: READONLY on a read-only replica, MASTERDOWN with stale data refused, NOREPLICAS.
   if (std::string_view refusal = ReplicationRefusal(server, client, spec->flags); !refusal.empty()) {
     client.reply.Error(refusal);
-    FlagMultiError(client);
+    Rejected(client, *spec);
     return;
   }
   if (client.in_pubsub_context() && !AllowedInPubSubContext(name)) {
     client.reply.Error(errors::PubSubContext(name));
+    if (spec->stats != nullptr) ++spec->stats->rejected_calls;
     return;
   }
   // A client pause postpones what it covers (before MULTI queueing, as Redis); replicas never wait, and
@@ -234,7 +253,7 @@ void Dispatch(Server& server, Client& client, ArgList args) {
   if (client.in_multi && !RunsInsideMulti(name)) {
     if (spec->flags & kCmdNoMulti) {
       client.reply.Error("Command not allowed inside a transaction");
-      FlagMultiError(client);
+      Rejected(client, *spec);
       return;
     }
     client.queued.emplace_back(args.begin(), args.end());
@@ -245,6 +264,7 @@ void Dispatch(Server& server, Client& client, ArgList args) {
   if (server.config.maxmemory > 0 && !client.is_master && !UnderMaxmemory(server) &&
       (spec->flags & kCmdDenyOom)) {
     client.reply.Error(errors::kOom);
+    if (spec->stats != nullptr) ++spec->stats->rejected_calls;
     return;
   }
   Execute(server, client, *spec, args, false);

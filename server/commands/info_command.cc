@@ -12,6 +12,7 @@
 
 #include "server/commands/arg_parse.h"
 #include "server/commands/command_context.h"
+#include "server/commands/command_stats_info.h"
 #include "server/commands/command_table.h"
 #include "server/commands/server_family.h"
 #include "server/persistence/aof/aof.h"
@@ -362,9 +363,20 @@ void Info(CommandContext& ctx, ArgList args) {
   if (sections.Has("replication")) ReplicationSection(server, w);
   if (sections.Has("cpu")) CpuSection(w);
   if (sections.Has("module_list") || sections.Has("modules")) w.Section("Modules");
-  if (sections.Has("commandstats")) w.Section("Commandstats");
-  if (sections.Has("errorstats")) w.Section("Errorstats");
-  if (sections.Has("latencystats")) w.Section("Latencystats");
+  if (sections.Has("commandstats")) {
+    w.Section("Commandstats");
+    w.Raw(CommandStatsLines(server.commands));
+  }
+  if (sections.Has("errorstats")) {
+    w.Section("Errorstats");
+    for (const auto& [code, count] : server.stats.error_codes) {
+      w.Field("errorstat_" + code, "count=" + std::to_string(count));
+    }
+  }
+  if (sections.Has("latencystats")) {
+    w.Section("Latencystats");
+    w.Raw(LatencyStatsLines(server.commands, server.config.latency_tracking_info_percentiles));
+  }
   if (sections.Has("cluster")) {
     w.Section("Cluster");
     w.Field("cluster_enabled", server.cluster_mode() ? "1" : "0");

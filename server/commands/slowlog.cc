@@ -7,6 +7,7 @@
 
 #include "server/commands/arg_parse.h"
 #include "server/commands/command_context.h"
+#include "server/commands/command_stats_info.h"
 #include "server/commands/command_table.h"
 #include "server/commands/server_family.h"
 #include "server/resp/errors.h"
@@ -278,8 +279,9 @@ void LatencyGraph(CommandContext& ctx, ArgList args) {
   ctx.reply().Verbatim(text);
 }
 
-// No per-command latency histograms are kept: an empty map.
-void LatencyHistogram(CommandContext& ctx, ArgList) { ctx.reply().MapHeader(0); }
+void LatencyHistogramCommand(CommandContext& ctx, ArgList args) {
+  ReplyLatencyHistogram(ctx.reply(), ctx.server().commands, args.subspan(2));
+}
 
 void LatencyHelp(CommandContext& ctx, ArgList) {
   ReplyHelp(ctx.reply(), "latency",
@@ -329,7 +331,7 @@ void RegisterSlowlogCommands(CommandTable& table) {
       Sub("doctor", 2, kAdmin, LatencyDoctor, "Return a human readable latency analysis report.", "2.8.13",
           "O(1)"),
       Sub("graph", 3, kAdmin, LatencyGraph, "Return a latency graph for the event.", "2.8.13", "O(1)"),
-      Sub("histogram", -2, kAdmin, LatencyHistogram,
+      Sub("histogram", -2, kAdmin, LatencyHistogramCommand,
           "Return the cumulative distribution of latencies of a subset of commands or all.", "7.0.0",
           "O(N) where N is the number of commands with latency information being retrieved."),
       Sub("help", 2, kHelp, LatencyHelp, "Show helpful text about the different subcommands.", "2.8.13",

@@ -85,6 +85,7 @@ struct Config {
   bool io_threads_do_reads = false;
   int64_t shutdown_timeout = 10;  // seconds to wait for replicas on SHUTDOWN
   bool latency_tracking = true;
+  std::vector<double> latency_tracking_info_percentiles = {50.0, 99.0, 99.9};
   int64_t busy_reply_threshold = 5000;  // ms (alias lua-time-limit)
   std::string ignore_warnings;
 

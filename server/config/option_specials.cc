@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <climits>
 #include <cstdlib>
 #include <cstring>
@@ -243,6 +244,52 @@ std::string FormatNotifyEvents(const Config& config) {
 
 std::vector<std::string> NotifyEventsLines(const Config& config, bool) {
   return {QuoteString(FormatNotifyEvents(config))};
+}
+
+bool ParsePercentiles(std::span<const std::string> args, bool, Config* config,
+                      std::string* error) {
+  std::vector<double> values;
+  const bool none = args.size() == 1 && args[0].empty();
+  for (size_t i = 0; !none && i < args.size(); ++i) {
+    std::optional<double> value = ParseDouble(args[i]);
+    if (!value) {
+      *error = "Invalid latency-tracking-info-percentiles parameters";
+      return false;
+    }
+    if (*value > 100.0 || *value < 0.0) {
+      *error = "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]";
+      return false;
+    }
+    values.push_back(*value);
+  }
+  config->latency_tracking_info_percentiles = std::move(values);
+  return true;
+}
+
+std::string FormatPercentile(double percentile) {
+  char buf[64];
+  int n = std::snprintf(buf, sizeof(buf), "%f", percentile);
+  std::string out(buf, n > 0 ? static_cast<size_t>(n) : 0);
+  if (out.find('.') != std::string::npos) {
+    while (!out.empty() && out.back() == '0') out.pop_back();
+    if (!out.empty() && out.back() == '.') out.pop_back();
+  }
+  return out;
+}
+
+std::string FormatPercentiles(const Config& config) {
+  std::string out;
+  for (double p : config.latency_tracking_info_percentiles) {
+    if (!out.empty()) out += ' ';
+    out += FormatPercentile(p);
+  }
+  return out;
+}
+
+std::vector<std::string> PercentilesLines(const Config& config, bool) {
+  // An empty list is written as "" so that a restart does not bring the defaults back.
+  if (config.latency_tracking_info_percentiles.empty()) return {"\"\""};
+  return {FormatPercentiles(config)};
 }
 
 bool ParseOomScoreAdjValues(std::span<const std::string> args, bool, Config* config,

@@ -15,6 +15,14 @@ bool ParseSave(std::span<const std::string> args, bool append, Config* config, s
 std::string FormatSave(const Config& config);
 std::vector<std::string> SaveLines(const Config& config, bool all);
 
+// latency-tracking-info-percentiles: numbers in [0, 100]; a single "" means none.
+bool ParsePercentiles(std::span<const std::string> args, bool append, Config* config,
+                      std::string* error);
+std::string FormatPercentiles(const Config& config);
+std::vector<std::string> PercentilesLines(const Config& config, bool all);
+// A percentile as Redis prints it (%f with trailing zeros trimmed): "50", "99.9".
+std::string FormatPercentile(double percentile);
+
 bool ParseBind(std::span<const std::string> args, bool append, Config* config, std::string* error);
 std::string FormatBind(const Config& config);
 std::vector<std::string> BindLines(const Config& config, bool all);

@@ -200,6 +200,9 @@ std::vector<Row> NetworkAndGeneralRows() {
       Bool("io-threads-do-reads", &Cfg::io_threads_do_reads).Immutable(),
       Int("shutdown-timeout", &Cfg::shutdown_timeout, 0, kIntMax),
       Bool("latency-tracking", &Cfg::latency_tracking),
+      Special("latency-tracking-info-percentiles", sp::ParsePercentiles, sp::FormatPercentiles,
+              sp::PercentilesLines)
+          .Flags(kOptMultiArg),
       Int("busy-reply-threshold", &Cfg::busy_reply_threshold, 0, kLongMax).Alias("lua-time-limit"),
       String("ignore-warnings", &Cfg::ignore_warnings),
       String("requirepass", &Cfg::requirepass),

@@ -268,6 +268,7 @@ void Replication::StartStreaming(const std::string& new_replid, bool full) {
   CreateBacklogIfNeeded();
   master_client_ = std::make_unique<Client>(next_master_client_id_++, nullptr);
   master_client_->is_master = true;
+  master_client_->reply.set_error_counts(&server_.stats.error_codes);
   master_client_->authenticated = true;
   // A chained master's stream continues in the db its RDB names (repl-stream-db); a partial resync
   // continues in the db the link had.

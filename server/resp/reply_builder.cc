@@ -35,6 +35,18 @@ void ReplyBuilder::SimpleString(std::string_view s) {
 
 void ReplyBuilder::Error(std::string_view message) {
   ++errors_written_;
+  if (error_counts_ != nullptr) {
+    // The code is the first word of a "-CODE text" message (looked for in its first 32 bytes, as
+    // Redis does); anything else counts as ERR.
+    std::string_view code = "ERR";
+    if (!message.empty() && message[0] == '-') {
+      const size_t space = message.substr(0, 32).find(' ');
+      if (space != std::string_view::npos) code = message.substr(1, space - 1);
+    }
+    auto it = error_counts_->find(code);
+    if (it == error_counts_->end()) it = error_counts_->emplace(std::string(code), 0).first;
+    ++it->second;
+  }
   size_t start = out_->size();
   if (message.empty() || message[0] != '-') out_->append("-ERR ");
   out_->append(message);

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <span>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,9 @@ class ReplyBuilder {
 
   // Number of error replies written so far (INFO's total_error_replies is the sum over clients).
   uint64_t errors_written() const { return errors_written_; }
+  // Where error replies are counted by code ("ERR", "WRONGTYPE", ...: INFO errorstats); null = not.
+  using ErrorCounts = std::map<std::string, uint64_t, std::less<>>;
+  void set_error_counts(ErrorCounts* counts) { error_counts_ = counts; }
 
   void SimpleString(std::string_view s);  // "+s"
   void Ok() { SimpleString("OK"); }
@@ -66,6 +70,7 @@ class ReplyBuilder {
   std::string* out_;
   int protocol_ = 2;
   uint64_t errors_written_ = 0;
+  ErrorCounts* error_counts_ = nullptr;
 };
 
 // "%.17g"-style formatting Redis 7.0 uses for doubles in replies ("inf"/"-inf"/"nan" spelled that way).

@@ -90,6 +90,20 @@ TEST_F(CompatTest, Transactions) {
                      {"WATCH", "a"}, {"MULTI"}, {"WATCH", "b"}, {"DISCARD"}});
 }
 
+TEST_F(CompatTest, ErrorstatsCountErrorRepliesByCode) {
+  ExpectSameReplies({{"CONFIG", "RESETSTAT"},
+                     {"SET", "a", "1"},
+                     {"LPUSH", "a", "x"},
+                     {"GET"},
+                     {"NOSUCH", "x"},
+                     {"INCR", "a", "b"},
+                     {"ZADD", "z", "x", "y"},
+                     {"CONFIG", "GET"},
+                     {"INFO", "errorstats"},
+                     {"CONFIG", "RESETSTAT"},
+                     {"INFO", "errorstats"}});
+}
+
 TEST_F(CompatTest, Resp3Replies) {
   ExpectSameReplies({{"HSET", "h", "a", "1"}, {"HGETALL", "h"}, {"SADD", "s", "x"}, {"SMEMBERS", "s"},
                      {"ZADD", "z", "1.5", "m"}, {"ZSCORE", "z", "m"}, {"ZRANGE", "z", "0", "-1", "WITHSCORES"},

@@ -164,7 +164,21 @@ TEST(Latency, HelpAndUnknownSubcommand) {
   CommandHarness h;
   EXPECT_EQ(h.Run({"LATENCY", "FOO"}), Err("ERR unknown subcommand 'FOO'. Try LATENCY HELP."));
   EXPECT_EQ(h.Run({"LATENCY", "HELP"}).substr(0, 5), "*17\r\n");
-  EXPECT_EQ(h.Run({"LATENCY", "HISTOGRAM"}), "*0\r\n");
+  EXPECT_EQ(h.Run({"LATENCY", "HISTOGRAM", "nosuch"}), "*0\r\n");
+}
+
+TEST(Latency, HistogramOfACommandHasItsCallsAndACumulativeDistribution) {
+  CommandHarness h;
+  h.Run({"SET", "k", "v"});
+  // One record: one level (which one depends on how long it took).
+  const std::string prefix =
+      "*2\r\n$3\r\nset\r\n*4\r\n$5\r\ncalls\r\n:1\r\n$14\r\nhistogram_usec\r\n*2\r\n";
+  EXPECT_EQ(h.Run({"LATENCY", "HISTOGRAM", "SET", "nosuch"}).substr(0, prefix.size()), prefix);
+  h.Run({"CONFIG", "GET", "maxmemory"});
+  // A container stands for its subcommands.
+  EXPECT_EQ(h.Run({"LATENCY", "HISTOGRAM", "config"}).substr(0, 21),
+            "*2\r\n$10\r\nconfig|get\r\n");
+  EXPECT_EQ(h.Run({"LATENCY", "HISTOGRAM", "config|set"}), "*0\r\n");
 }
 
 }  // namespace

@@ -67,6 +67,7 @@ TEST(OptionTable, DefaultsRenderAsRedis70ConfigGet) {
       {"io-threads-do-reads", "no"},
       {"shutdown-timeout", "10"},
       {"latency-tracking", "yes"},
+      {"latency-tracking-info-percentiles", "50 99 99.9"},
       {"busy-reply-threshold", "5000"},
       {"ignore-warnings", ""},
       {"requirepass", ""},
