@@ -1,6 +1,7 @@
 // slotd entry point: argv -> Config -> role -> run.
 #include <unistd.h>
 
+#include <clocale>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -12,6 +13,8 @@
 #include "server/log/logger.h"
 
 int main(int argc, char** argv) {
+  // SORT ... ALPHA collates with the environment's locale, as redis-server does.
+  std::setlocale(LC_COLLATE, "");
   slotd::StartupConfig startup;
   slotd::Config& config = startup.config;
   std::string& config_file = startup.config_file;

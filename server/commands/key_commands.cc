@@ -243,6 +243,7 @@ void RegisterKeyCommands(CommandTable& table) {
   table.Register(std::move(swapdb));
   RegisterExpireCommands(table);
   RegisterScanCommands(table);
+  RegisterSortCommands(table);
   RegisterObjectCommand(table);
 }
 

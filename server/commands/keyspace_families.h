@@ -19,6 +19,7 @@ void RegisterLcsCommand(CommandTable& table);      // lcs_command.cc
 void RegisterBitmapCommands(CommandTable& table);  // bitmap_commands.cc: SETBIT GETBIT BITCOUNT BITPOS BITOP
 void RegisterExpireCommands(CommandTable& table);  // expire_commands.cc: EXPIRE* TTL* PERSIST
 void RegisterScanCommands(CommandTable& table);    // scan_commands.cc: KEYS SCAN RANDOMKEY
+void RegisterSortCommands(CommandTable& table);    // sort_command.cc: SORT SORT_RO
 void RegisterObjectCommand(CommandTable& table);   // object_command.cc: OBJECT and its subcommands
 
 // The result of looking a key up as a string.
