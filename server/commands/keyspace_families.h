@@ -16,7 +16,8 @@ class CommandTable;
 // string_edit_commands.cc: INCR* APPEND SETRANGE GETRANGE SUBSTR STRLEN
 void RegisterStringEditCommands(CommandTable& table);
 void RegisterLcsCommand(CommandTable& table);      // lcs_command.cc
-void RegisterBitmapCommands(CommandTable& table);  // bitmap_commands.cc: SETBIT GETBIT BITCOUNT BITPOS BITOP
+void RegisterBitmapCommands(CommandTable& table);
+void RegisterHyperLogLogCommands(CommandTable& table);  // hll_commands.cc: PFADD PFCOUNT PFMERGE  // bitmap_commands.cc: SETBIT GETBIT BITCOUNT BITPOS BITOP
 void RegisterExpireCommands(CommandTable& table);  // expire_commands.cc: EXPIRE* TTL* PERSIST
 void RegisterScanCommands(CommandTable& table);    // scan_commands.cc: KEYS SCAN RANDOMKEY
 void RegisterSortCommands(CommandTable& table);    // sort_command.cc: SORT SORT_RO

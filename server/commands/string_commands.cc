@@ -303,6 +303,7 @@ void RegisterStringCommands(CommandTable& table) {
   RegisterStringEditCommands(table);
   RegisterLcsCommand(table);
   RegisterBitmapCommands(table);
+  RegisterHyperLogLogCommands(table);
 }
 
 }  // namespace slotd
