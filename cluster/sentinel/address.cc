@@ -70,6 +70,12 @@ bool EqualsIgnoreCaseAscii(std::string_view a, std::string_view b) {
   return true;
 }
 
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
 bool SameInstance(const Address& a, const Address& b) {
   if (a.port != b.port) return false;
   if (EqualsIgnoreCaseAscii(a.host, b.host)) return true;

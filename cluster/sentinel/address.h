@@ -33,7 +33,9 @@ std::string_view Announced(const Address& addr, bool announce_hostnames);
 // Two records of one instance: same port and same host, or same IP (sentinelAddrOrHostnameEqual).
 bool SameInstance(const Address& a, const Address& b);
 
+// ASCII case folding for names that compare case-insensitively (options, commands, hostnames).
 bool EqualsIgnoreCaseAscii(std::string_view a, std::string_view b);
+std::string Lower(std::string_view s);
 
 // "host:port", or "[host]:port" for IPv6 (anetFormatAddr): replica names.
 std::string FormatHostPort(std::string_view host, int port);

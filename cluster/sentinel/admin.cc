@@ -67,12 +67,6 @@ Error BadSetArgument(std::string_view value, std::string_view option) {
                std::string(option) + "'"};
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 }  // namespace
 
 Result<Ok> SentinelNode::Monitor(std::string_view name, std::string_view ip, std::string_view port,
@@ -82,18 +76,20 @@ Result<Ok> SentinelNode::Monitor(std::string_view name, std::string_view ip, std
   if (!ParseLongLong(quorum, q)) return Error{"ERR Invalid quorum"};
   if (!ParseLongLong(port, p)) return Error{"ERR Invalid port"};
   if (q <= 0) return Error{"ERR Quorum must be 1 or greater."};
-  // With resolve-hostnames the name must resolve now, as Redis's anetResolve checks it.
-  const bool valid_ip =
-      IsIpAddress(ip) || (state_.resolve_hostnames && IsHostname(ip) && resolver_ &&
-                          !resolver_(std::string(ip)).empty());
-  if (!valid_ip) return Error{"ERR Invalid IP address or hostname specified"};
+  // With resolve-hostnames the name must resolve now, as Redis's anetResolve checks it; the new
+  // address keeps that one lookup.
+  Address addr{std::string(ip), 0, {}};
+  if (!IsIpAddress(ip)) {
+    if (state_.resolve_hostnames && IsHostname(ip)) addr.ip = Resolve(addr.host);
+    if (addr.ip.empty()) return Error{"ERR Invalid IP address or hostname specified"};
+  }
   if (p < 0 || p > 65535) return Error{"ERR Invalid port number."};
+  addr.port = static_cast<int>(p);
   if (state_.FindMaster(name) != nullptr) return Error{"ERR Duplicate master name."};
   if (q > INT32_MAX) q = INT32_MAX;
   return WithInput(now, out, [&]() -> Result<Ok> {
     Master& m = state_.masters[std::string(name)] =
-        MakeMaster(std::string(name), MakeAddress(std::string(ip), static_cast<int>(p)),
-                   static_cast<int>(q), state_.timings, now);
+        MakeMaster(std::string(name), std::move(addr), static_cast<int>(q), state_.timings, now);
     MarkConfigDirty();
     Event(LogLevel::kWarning, "+monitor", &m,
           Describe(m, m) + " quorum " + std::to_string(m.quorum));

@@ -10,12 +10,6 @@ namespace {
 
 using Args = std::vector<std::string>;
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // Leading integer like atoi/strtoll, which is what Redis uses when loading.
 int64_t Atoll(std::string_view s) {
   int64_t v = 0;

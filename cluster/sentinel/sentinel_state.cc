@@ -48,9 +48,7 @@ const Instance* Master::promoted_replica() const {
 }
 
 std::string Master::Command(std::string_view name) const {
-  std::string lower(name);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  auto it = renamed_commands.find(lower);
+  auto it = renamed_commands.find(Lower(name));
   return it == renamed_commands.end() ? std::string(name) : it->second;
 }
 

@@ -93,7 +93,7 @@ void PfMerge(CommandContext& ctx, ArgList args) {
     if (!LookupHll(ctx, args[j], kLookupNone, &value)) return;
     if (value == nullptr) continue;
     if (j == 1) dest = value;
-    if (value->str()[4] == 0) use_dense = true;  // a dense source makes the result dense
+    if (hll::IsDense(value->str())) use_dense = true;  // a dense source makes the result dense
     if (!hll::MergeInto(value->str(), &max)) return ctx.reply().Error(kCorrupt);
   }
   std::string hll = dest != nullptr ? std::string(dest->str()) : hll::Empty();

@@ -267,6 +267,8 @@ Check Validate(std::string_view value) {
   return Check::kValid;
 }
 
+bool IsDense(std::string_view value) { return Byte(value, 4) == kEncodingDense; }
+
 std::string Empty() {
   std::string v(kHeaderSize, '\0');
   std::memcpy(v.data(), "HYLL", 4);
@@ -278,7 +280,7 @@ std::string Empty() {
 }
 
 int SetRegister(std::string* value, int index, uint8_t count, int64_t sparse_max_bytes) {
-  if (Byte(*value, 4) == kEncodingDense) return DenseRaise(value, index, count);
+  if (IsDense(*value)) return DenseRaise(value, index, count);
   return SparseSet(value, index, count, sparse_max_bytes);
 }
 
@@ -292,7 +294,7 @@ int Add(std::string* value, std::string_view element, int64_t sparse_max_bytes) 
 }
 
 bool MergeInto(std::string_view value, Registers* max) {
-  if (Byte(value, 4) == kEncodingDense) {
+  if (IsDense(value)) {
     for (int i = 0; i < kRegisters; ++i) {
       (*max)[i] = std::max((*max)[i], DenseGet(value, i));
     }
@@ -306,7 +308,7 @@ bool MergeInto(std::string_view value, Registers* max) {
 }
 
 bool ToDense(std::string* value) {
-  if (Byte(*value, 4) == kEncodingDense) return true;
+  if (IsDense(*value)) return true;
   std::string dense(kDenseSize, '\0');
   // The header carries over (magic and cached cardinality); only the encoding changes.
   std::memcpy(dense.data(), value->data(), kHeaderSize);
@@ -328,7 +330,7 @@ uint64_t CountRegisters(const Registers& registers) {
 uint64_t Count(std::string_view value, bool* corrupt) {
   int histogram[64] = {0};
   *corrupt = false;
-  if (Byte(value, 4) == kEncodingDense) {
+  if (IsDense(value)) {
     for (int i = 0; i < kRegisters; ++i) ++histogram[DenseGet(value, i)];
   } else if (!ForEachRun(value, [&](int, int v, int run) { histogram[v] += run; })) {
     *corrupt = true;

@@ -20,6 +20,8 @@ enum class Check { kValid, kNotHll };
 // isHLLObjectOrReply's test: "HYLL", a known encoding, and the exact size when dense.
 Check Validate(std::string_view value);
 
+bool IsDense(std::string_view value);  // REQUIRES: Validate(value) == kValid
+
 // A new, empty HLL (sparse: one XZERO per 16384 registers).
 std::string Empty();
 
