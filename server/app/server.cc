@@ -37,8 +37,12 @@ Server::Server(Config cfg) : config(std::move(cfg)) {
     db->set_config(&config);
     db->set_expired_listener([this](Database& d, std::string_view key) {
       ++stats.expired_keys;
+      Notify(notify::kExpired, "expired", key, d.index());
       TouchWatchers(d.index(), key);
       PropagateDel(d.index(), key);
+    });
+    db->set_key_event_listener([this](Database& d, uint32_t event_class, std::string_view key) {
+      Notify(event_class, event_class == notify::kNew ? "new" : "keymiss", key, d.index());
     });
     dbs.push_back(std::move(db));
   }
@@ -97,6 +101,7 @@ bool Server::EnforceMaxmemory() {
   size_t used = UsedMemory();
   if (used <= config.maxmemory) return true;
   EvictionResult result = evictor.EvictIfNeeded(dbs, config, used, [this](Database& db, std::string_view key) {
+    Notify(notify::kEvicted, "evicted", key, db.index());
     TouchWatchers(db.index(), key);
     PropagateDel(db.index(), key);
   });

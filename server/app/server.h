@@ -19,6 +19,7 @@
 #include "server/config/config.h"
 #include "server/keyspace/database.h"
 #include "server/keyspace/eviction.h"
+#include "server/pubsub/keyspace_events.h"
 #include "server/pubsub/pubsub.h"
 
 namespace slotd {
@@ -71,6 +72,13 @@ class Server {
   // Called by every write to `key` (Redis's signalModifiedKey): WATCH invalidation and waking blocked
   // clients. Also counts one change toward `dirty`.
   void KeyModified(int db, std::string_view key);
+  // Keyspace notifications (Redis's notifyKeyspaceEvent): publishes `event` about `key` when
+  // notify-keyspace-events enables `event_class` (a notify::Class). One test when they are off.
+  void Notify(uint32_t event_class, std::string_view event, std::string_view key, int db) {
+    if ((config.notify_keyspace_events & event_class) != 0) {
+      notify::Publish(pubsub, config.notify_keyspace_events, event, key, db);
+    }
+  }
   // FLUSHDB/FLUSHALL (call before emptying) and SWAPDB (after swapping, other_db = the partner): watchers
   // of keys that exist in that db (all dbs with db = -1) or in other_db become dirty.
   void DatabaseModified(int db, int other_db = -1);

@@ -202,6 +202,7 @@ void BitfieldGeneric(CommandContext& ctx, ArgList args, bool read_only_command) 
     if (grew || *stored != old_raw) ++changes;
   }
   for (int i = 0; i < changes; ++i) ctx.Modified(args[1]);
+  if (changes > 0) ctx.Notify(notify::kString, "setbit", args[1]);
 }
 
 void Bitfield(CommandContext& ctx, ArgList args) { BitfieldGeneric(ctx, args, false); }

@@ -53,6 +53,7 @@ void SetBit(CommandContext& ctx, ArgList args) {
     uint8_t& byte = reinterpret_cast<uint8_t&>(bytes[*offset >> 3]);
     byte = *on == 1 ? static_cast<uint8_t>(byte | mask) : static_cast<uint8_t>(byte & ~mask);
     ctx.Modified(args[1]);
+    ctx.Notify(notify::kString, "setbit", args[1]);
   }
   ctx.reply().Integer(old_bit ? 1 : 0);
 }
@@ -238,7 +239,10 @@ void BitOpCommand(CommandContext& ctx, ArgList args) {
   }
   std::string_view dest = args[2];
   if (longest == 0) {
-    if (ctx.db().Erase(dest)) ctx.Modified(dest);
+    if (ctx.db().Erase(dest)) {
+      ctx.Modified(dest);
+      ctx.Notify(notify::kGeneric, "del", dest);
+    }
     return ctx.reply().Integer(0);
   }
   std::string result(longest, '\0');
@@ -258,6 +262,7 @@ void BitOpCommand(CommandContext& ctx, ArgList args) {
   }
   ctx.db().Set(dest, Object::String(result, StringEncoding::kRaw));
   ctx.Modified(dest);
+  ctx.Notify(notify::kString, "set", dest);
   ctx.reply().Integer(static_cast<int64_t>(longest));
 }
 

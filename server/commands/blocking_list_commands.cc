@@ -44,7 +44,8 @@ bool TryMove(CommandContext& ctx, std::string_view src_key, std::string_view dst
     src->Pop(from);
     src->Push(to, value);
     ctx.reply().Bulk(value);
-    ListChanged(ctx, src_key, *src, 1);
+    ctx.Notify(notify::kList, PushEvent(to), dst_key);
+    ListChanged(ctx, src_key, *src, 1, PopEvent(from));
     return true;
   }
   // Lists live in their own allocations, so creating the destination leaves `src` valid.
@@ -53,8 +54,8 @@ bool TryMove(CommandContext& ctx, std::string_view src_key, std::string_view dst
   dst->Push(to, value);
   ctx.reply().Bulk(value);
   src->Pop(from);
-  ListChanged(ctx, dst_key, *dst, 1);
-  ListChanged(ctx, src_key, *src, 1);
+  ListChanged(ctx, dst_key, *dst, 1, PushEvent(to));
+  ListChanged(ctx, src_key, *src, 1, PopEvent(from));
   return true;
 }
 
@@ -76,7 +77,7 @@ bool TryPopFirst(CommandContext& ctx, ArgList keys, End end, uint64_t count, boo
     } else {
       ctx.reply().Bulk(list->Peek(end));
       list->Pop(end);
-      ListChanged(ctx, key, *list, 1);
+      ListChanged(ctx, key, *list, 1, PopEvent(end));
       ctx.Propagate({pop, key});
     }
     return true;

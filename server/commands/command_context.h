@@ -35,6 +35,14 @@ class CommandContext {
   void Modified(std::string_view key) { server_.KeyModified(client_.db_index, key); }
   void Modified(int db, std::string_view key) { server_.KeyModified(db, key); }
 
+  // Keyspace notification about `key` in the client's database (or `db`); see Server::Notify.
+  void Notify(uint32_t event_class, std::string_view event, std::string_view key) {
+    server_.Notify(event_class, event, key, client_.db_index);
+  }
+  void Notify(uint32_t event_class, std::string_view event, std::string_view key, int db) {
+    server_.Notify(event_class, event, key, db);
+  }
+
   // Blocking commands call this when there is nothing to serve yet. Inside EXEC (or with a deadline already
   // passed) the timeout reply is written at once; otherwise the client blocks and the whole command re-runs
   // when one of `keys` is modified, or gets the timeout reply at `deadline_ms` (0 = forever).

@@ -105,6 +105,7 @@ void Restore(CommandContext& ctx, ArgList args) {
     if (deleted) {
       ctx.Propagate({"DEL", key});
       ctx.Modified(key);
+      ctx.Notify(notify::kGeneric, "del", key);
     } else {
       ctx.PreventPropagation();
     }
@@ -117,6 +118,7 @@ void Restore(CommandContext& ctx, ArgList args) {
     if (!o->absttl) PropagateAbsolute(ctx, args, at);
   }
   ctx.Modified(key);
+  ctx.Notify(notify::kGeneric, "restore", key);
   ctx.reply().SimpleString("OK");
 }
 

@@ -83,12 +83,15 @@ void ExpireGeneric(CommandContext& ctx, ArgList args, int64_t base_ms, bool seco
   if (when <= ctx.now_ms() && !is_replica) {
     db.Erase(key);
     ctx.Propagate({"DEL", key});  // lazyfree-lazy-expire is off by default, so DEL rather than UNLINK
+    ctx.Modified(key);
+    ctx.Notify(notify::kGeneric, "del", key);
   } else {
     db.SetExpire(key, when);
     std::string at = std::to_string(when);  // absolute, so replicas and AOF replays agree
     ctx.Propagate({"PEXPIREAT", key, at});
+    ctx.Modified(key);
+    ctx.Notify(notify::kGeneric, "expire", key);
   }
-  ctx.Modified(key);
   ctx.reply().Integer(1);
 }
 
@@ -118,6 +121,7 @@ void Persist(CommandContext& ctx, ArgList args) {
   if (db.Find(args[1], kLookupForWrite) == nullptr || !db.Persist(args[1]))
     return ctx.reply().Integer(0);
   ctx.Modified(args[1]);
+  ctx.Notify(notify::kGeneric, "persist", args[1]);
   ctx.reply().Integer(1);
 }
 

@@ -38,10 +38,13 @@ HashValue* FindOrCreateHash(CommandContext& ctx, std::string_view key) {
   return &created->as<HashValue>();
 }
 
-// Deletes the key when its hash became empty, then signals the change.
+// Deletes the key when its hash became empty, then signals the change ("hdel", then "del").
 void AfterRemoval(CommandContext& ctx, std::string_view key, const HashValue& hash) {
-  if (hash.Length() == 0) ctx.db().Erase(key);
+  const bool emptied = hash.Length() == 0;
+  if (emptied) ctx.db().Erase(key);
   ctx.Modified(key);
+  ctx.Notify(notify::kHash, "hdel", key);
+  if (emptied) ctx.Notify(notify::kGeneric, "del", key);
 }
 
 // HSET and HMSET: field/value pairs from args[2].
@@ -58,6 +61,7 @@ size_t SetPairs(CommandContext& ctx, ArgList args, bool* ok) {
   for (size_t i = 2; i < args.size(); i += 2)
     created += hash->Set(args[i], args[i + 1], limits) ? 1 : 0;
   ctx.Modified(args[1]);
+  ctx.Notify(notify::kHash, "hset", args[1]);
   *ok = true;
   return created;
 }
@@ -83,6 +87,7 @@ void HSetNx(CommandContext& ctx, ArgList args) {
   }
   hash->Set(args[2], args[3], Limits(ctx));
   ctx.Modified(args[1]);
+  ctx.Notify(notify::kHash, "hset", args[1]);
   ctx.reply().Integer(1);
 }
 
@@ -194,6 +199,7 @@ void HIncrBy(CommandContext& ctx, ArgList args) {
   (void)ec;
   hash->Set(args[2], std::string_view(buf, static_cast<size_t>(end - buf)), Limits(ctx));
   ctx.Modified(args[1]);
+  ctx.Notify(notify::kHash, "hincrby", args[1]);
   ctx.reply().Integer(result);
 }
 
@@ -226,6 +232,7 @@ void HIncrByFloat(CommandContext& ctx, ArgList args) {
   std::string text = FormatLongDoubleHuman(result);
   hash->Set(args[2], text, Limits(ctx));
   ctx.Modified(args[1]);
+  ctx.Notify(notify::kHash, "hincrbyfloat", args[1]);
   ctx.Propagate({"HSET", args[1], args[2], text});  // the result, not the float arithmetic
   ctx.reply().Bulk(text);
 }

@@ -23,6 +23,7 @@ void Del(CommandContext& ctx, ArgList args) {
   for (size_t i = 1; i < args.size(); ++i) {
     if (db.Erase(args[i])) {  // false for an expired key too
       ctx.Modified(args[i]);
+      ctx.Notify(notify::kGeneric, "del", args[i]);
       ++deleted;
     }
   }
@@ -69,6 +70,8 @@ void RenameGeneric(CommandContext& ctx, ArgList args, bool only_new) {
   MoveValue(db, src, db, dst);
   ctx.Modified(src);
   ctx.Modified(dst);
+  ctx.Notify(notify::kGeneric, "rename_from", src);
+  ctx.Notify(notify::kGeneric, "rename_to", dst);
   if (only_new) return ctx.reply().Integer(1);
   ctx.reply().Ok();
 }
@@ -135,6 +138,7 @@ void Copy(CommandContext& ctx, ArgList args) {
   to.Set(dst, std::move(copy));
   if (expire_at != -1) to.SetExpire(dst, expire_at);
   ctx.Modified(dst_index, dst);
+  ctx.Notify(notify::kGeneric, "copy_to", dst, dst_index);
   ctx.reply().Integer(1);
 }
 
@@ -152,6 +156,8 @@ void Move(CommandContext& ctx, ArgList args) {
   MoveValue(from, key, to, key);
   ctx.Modified(key);
   ctx.Modified(*dst_index, key);
+  ctx.Notify(notify::kGeneric, "move_from", key);
+  ctx.Notify(notify::kGeneric, "move_to", key, *dst_index);
   ctx.reply().Integer(1);
 }
 

@@ -24,11 +24,15 @@ ListValue& CreateList(CommandContext& ctx, std::string_view key) {
 }
 
 void ListChanged(CommandContext& ctx, std::string_view key, const ListValue& list,
-                 uint64_t changes) {
+                 uint64_t changes, std::string_view event) {
   ctx.Modified(key);
   // Modified() counted one change; Redis counts every element pushed, popped or removed.
   if (changes > 1) ctx.server().dirty += changes - 1;
-  if (list.Length() == 0) ctx.db().Erase(key);
+  ctx.Notify(notify::kList, event, key);
+  if (list.Length() == 0) {
+    ctx.db().Erase(key);
+    ctx.Notify(notify::kGeneric, "del", key);
+  }
 }
 
 void PopRangeReply(CommandContext& ctx, std::string_view key, ListValue& list, End end,
@@ -39,7 +43,7 @@ void PopRangeReply(CommandContext& ctx, std::string_view key, ListValue& list, E
     ctx.reply().Bulk(list.Peek(end));
     list.Pop(end);
   }
-  ListChanged(ctx, key, list, n);
+  ListChanged(ctx, key, list, n, PopEvent(end));
 }
 
 bool ParseListEnd(std::string_view word, End* end) {
@@ -88,7 +92,7 @@ void PushGeneric(CommandContext& ctx, ArgList args, End end, bool only_if_exists
     list = &CreateList(ctx, args[1]);
   }
   for (size_t i = 2; i < args.size(); ++i) list->Push(end, args[i]);
-  ListChanged(ctx, args[1], *list, args.size() - 2);
+  ListChanged(ctx, args[1], *list, args.size() - 2, PushEvent(end));
   ctx.reply().Integer(static_cast<int64_t>(list->Length()));
 }
 
@@ -122,7 +126,7 @@ void PopGeneric(CommandContext& ctx, ArgList args, End end) {
   if (!has_count) {
     ctx.reply().Bulk(list->Peek(end));
     list->Pop(end);
-    ListChanged(ctx, args[1], *list, 1);
+    ListChanged(ctx, args[1], *list, 1, PopEvent(end));
   } else if (count == 0) {
     ctx.reply().EmptyArray();
   } else {
@@ -206,7 +210,7 @@ void LSet(CommandContext& ctx, ArgList args) {
     return;
   }
   list->Set(at, args[3]);
-  ListChanged(ctx, args[1], *list, 1);
+  ListChanged(ctx, args[1], *list, 1, "lset");
   ctx.reply().Ok();
 }
 
@@ -230,7 +234,7 @@ void LInsert(CommandContext& ctx, ArgList args) {
     ctx.reply().Integer(-1);
     return;
   }
-  ListChanged(ctx, args[1], *list, 1);
+  ListChanged(ctx, args[1], *list, 1, "linsert");
   ctx.reply().Integer(static_cast<int64_t>(list->Length()));
 }
 
@@ -250,7 +254,7 @@ void LRem(CommandContext& ctx, ArgList args) {
   const uint64_t limit =
       *count < 0 ? 0 - static_cast<uint64_t>(*count) : static_cast<uint64_t>(*count);
   const size_t removed = list->RemoveMatches(args[3], limit, *count < 0);
-  if (removed > 0) ListChanged(ctx, args[1], *list, removed);
+  if (removed > 0) ListChanged(ctx, args[1], *list, removed, "lrem");
   ctx.reply().Integer(static_cast<int64_t>(removed));
 }
 
@@ -274,7 +278,7 @@ void LTrim(CommandContext& ctx, ArgList args) {
     list->EraseRange(0, len);
   }
   // Redis signals the key even when nothing was trimmed.
-  ListChanged(ctx, args[1], *list, removed);
+  ListChanged(ctx, args[1], *list, removed, "ltrim");
   ctx.reply().Ok();
 }
 

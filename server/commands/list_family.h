@@ -29,10 +29,17 @@ inline ListLookup LookupList(CommandContext& ctx, std::string_view key, uint32_t
 // Stores a new empty list under `key` (REQUIRES: absent) with the configured node size and returns
 // it. The ListValue keeps its address while the key exists, even when the keyspace table grows.
 ListValue& CreateList(CommandContext& ctx, std::string_view key);
-// Records `changes` changes to `key` (WATCH, blocked clients, dirty counter) and deletes the key
-// when the list became empty (Redis never keeps an empty list).
+// Records `changes` changes to `key` (WATCH, blocked clients, dirty counter), notifies the list
+// `event`, and deletes the key ("del") when the list became empty (Redis never keeps an empty list).
 void ListChanged(CommandContext& ctx, std::string_view key, const ListValue& list,
-                 uint64_t changes);
+                 uint64_t changes, std::string_view event);
+// The keyspace event names of pushes and pops at `end`.
+inline std::string_view PushEvent(ListValue::End end) {
+  return end == ListValue::End::kHead ? "lpush" : "rpush";
+}
+inline std::string_view PopEvent(ListValue::End end) {
+  return end == ListValue::End::kHead ? "lpop" : "rpop";
+}
 // Pops min(count, Length()) elements from `end` and replies them as an array, then records the
 // change. REQUIRES: count > 0 and the list is stored under `key`.
 void PopRangeReply(CommandContext& ctx, std::string_view key, ListValue& list, ListValue::End end,

@@ -168,6 +168,7 @@ Attempt TryMigrate(CommandContext& ctx, const MigrateArgs& m,
     } else if (!m.copy) {
       ctx.db().Erase(sent[j]);
       ctx.Modified(sent[j]);
+      ctx.Notify(notify::kGeneric, "del", sent[j]);
       deleted.push_back(sent[j]);
     }
   }

@@ -30,7 +30,7 @@ bool UsesSharedInteger(const Object& value, const Config& config) {
 
 // The value at args[2] without touching it; replies null and returns nullptr when missing.
 const Object* LookupOrNull(CommandContext& ctx, ArgList args) {
-  const Object* value = ctx.db().Find(args[2], kLookupNoTouch);
+  const Object* value = ctx.db().Find(args[2], kLookupNoTouch | kLookupNoNotify);
   if (value == nullptr) ctx.reply().Null();
   return value;
 }

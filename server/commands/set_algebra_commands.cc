@@ -92,13 +92,19 @@ std::unique_ptr<SetValue> Diff(std::vector<const SetValue*> sets, int64_t max_in
 }
 
 // Stores `result` at `dest` (deleting `dest` when the result is empty) and replies its cardinality.
-void StoreResult(CommandContext& ctx, std::string_view dest, std::unique_ptr<SetValue> result) {
+// `event` is the keyspace event of a stored result ("sinterstore", ...).
+void StoreResult(CommandContext& ctx, std::string_view dest, std::unique_ptr<SetValue> result,
+                 std::string_view event) {
   size_t size = result->Length();
   if (size == 0) {
-    if (ctx.db().Erase(dest)) ctx.Modified(dest);
+    if (ctx.db().Erase(dest)) {
+      ctx.Modified(dest);
+      ctx.Notify(notify::kGeneric, "del", dest);
+    }
   } else {
     ctx.db().Set(dest, Object::FromCollection(ObjectType::kSet, std::move(result)));
     ctx.Modified(dest);
+    ctx.Notify(notify::kSet, event, dest);
   }
   ctx.reply().Integer(static_cast<int64_t>(size));
 }
@@ -108,7 +114,8 @@ enum class SetOp { kInter, kUnion, kDiff };
 // SINTER/SUNION/SDIFF (dest empty) and their *STORE forms (dest = args[1]).
 void SetAlgebra(CommandContext& ctx, ArgList keys, std::string_view dest, bool store, SetOp op) {
   std::vector<const SetValue*> sets;
-  if (!LoadSets(ctx, keys, store ? kLookupForWrite : kLookupNone, &sets)) return;
+  // Sources are read lookups even for the STORE forms (hits, misses, "keymiss"), as in Redis 7.0.
+  if (!LoadSets(ctx, keys, kLookupNone, &sets)) return;
   int64_t max_intset = MaxIntset(ctx);
   if (op == SetOp::kInter) {
     std::vector<SetMember> members = Intersect(sets, 0);
@@ -118,13 +125,13 @@ void SetAlgebra(CommandContext& ctx, ArgList keys, std::string_view dest, bool s
     }
     auto result = std::make_unique<SetValue>(/*intset=*/true);
     for (const SetMember& member : members) result->Add(member, max_intset);
-    StoreResult(ctx, dest, std::move(result));
+    StoreResult(ctx, dest, std::move(result), "sinterstore");
     return;
   }
   std::unique_ptr<SetValue> result =
       op == SetOp::kUnion ? Union(sets, max_intset) : Diff(sets, max_intset);
   if (store) {
-    StoreResult(ctx, dest, std::move(result));
+    StoreResult(ctx, dest, std::move(result), op == SetOp::kUnion ? "sunionstore" : "sdiffstore");
   } else {
     ReplyWholeSet(ctx.reply(), result.get());
   }

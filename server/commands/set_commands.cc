@@ -35,7 +35,10 @@ void SAdd(CommandContext& ctx, ArgList args) {
   if (set == nullptr) set = CreateSet(ctx, args[1], args[2]);
   int64_t added = 0;
   for (size_t i = 2; i < args.size(); ++i) added += set->Add(args[i], MaxIntset(ctx)) ? 1 : 0;
-  if (added > 0) ctx.Modified(args[1]);
+  if (added > 0) {
+    ctx.Modified(args[1]);
+    ctx.Notify(notify::kSet, "sadd", args[1]);
+  }
   ctx.reply().Integer(added);
 }
 
@@ -48,8 +51,11 @@ void SRem(CommandContext& ctx, ArgList args) {
     removed += set->Remove(args[i]) ? 1 : 0;
   }
   if (removed > 0) {
-    if (set->Length() == 0) ctx.db().Erase(args[1]);
+    const bool emptied = set->Length() == 0;
+    if (emptied) ctx.db().Erase(args[1]);
     ctx.Modified(args[1]);
+    ctx.Notify(notify::kSet, "srem", args[1]);
+    if (emptied) ctx.Notify(notify::kGeneric, "del", args[1]);
   }
   ctx.reply().Integer(removed);
 }
@@ -95,9 +101,11 @@ void SPopWithCount(CommandContext& ctx, ArgList args) {
     reply.SetHeader(0);
     return;
   }
+  ctx.Notify(notify::kSet, "spop", args[1]);
   if (static_cast<uint64_t>(*count) >= set->Length()) {
     ReplyWholeSet(reply, set);
     ctx.db().Erase(args[1]);
+    ctx.Notify(notify::kGeneric, "del", args[1]);
     ctx.Modified(args[1]);
     ctx.Propagate({"DEL", args[1]});
     return;
@@ -129,9 +137,13 @@ void SPop(CommandContext& ctx, ArgList args) {
     return;
   }
   auto member = set->PopRandom();
+  ctx.Notify(notify::kSet, "spop", args[1]);
   ctx.reply().Bulk(member);
   ctx.Propagate({"SREM", args[1], member});
-  if (set->Length() == 0) ctx.db().Erase(args[1]);
+  if (set->Length() == 0) {
+    ctx.db().Erase(args[1]);
+    ctx.Notify(notify::kGeneric, "del", args[1]);
+  }
   ctx.Modified(args[1]);
 }
 
@@ -205,10 +217,17 @@ void SMove(CommandContext& ctx, ArgList args) {
     ctx.reply().Integer(0);
     return;
   }
-  if (source.Length() == 0) ctx.db().Erase(source_key);
+  ctx.Notify(notify::kSet, "srem", source_key);
+  if (source.Length() == 0) {
+    ctx.db().Erase(source_key);
+    ctx.Notify(notify::kGeneric, "del", source_key);
+  }
   SetValue* dest = dest_object ? &dest_object->as<SetValue>() : CreateSet(ctx, dest_key, member);
   ctx.Modified(source_key);
-  if (dest->Add(member, MaxIntset(ctx))) ctx.Modified(dest_key);
+  if (dest->Add(member, MaxIntset(ctx))) {
+    ctx.Modified(dest_key);
+    ctx.Notify(notify::kSet, "sadd", dest_key);
+  }
   ctx.reply().Integer(1);
 }
 

@@ -20,13 +20,14 @@ namespace {
 // Stores `text` at `key`: in place when the key exists (TTL kept), else as a new key. `encoding` is
 // what Redis's new object reports: INCR's is an integer, INCRBYFLOAT's an embstr even for "3".
 void StoreString(CommandContext& ctx, std::string_view key, Object* existing, std::string_view text,
-                 StringEncoding encoding) {
+                 StringEncoding encoding, std::string_view event) {
   if (existing != nullptr) {
     existing->SetString(text, encoding);
   } else {
     ctx.db().Set(key, Object::String(text, encoding));
   }
   ctx.Modified(key);
+  ctx.Notify(notify::kString, event, key);
 }
 
 void IncrDecrBy(CommandContext& ctx, std::string_view key, int64_t incr) {
@@ -48,7 +49,7 @@ void IncrDecrBy(CommandContext& ctx, std::string_view key, int64_t incr) {
   char buf[24];
   auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), value);
   StoreString(ctx, key, found.value, std::string_view(buf, static_cast<size_t>(end - buf)),
-              StringEncoding::kAuto);
+              StringEncoding::kAuto, "incrby");
   ctx.reply().Integer(value);
 }
 
@@ -83,7 +84,7 @@ void IncrByFloat(CommandContext& ctx, ArgList args) {
   value += *incr;
   if (std::isnan(value) || std::isinf(value)) return ctx.reply().Error(errors::kNanOrInfinity);
   std::string text = FormatLongDoubleHuman(value);
-  StoreString(ctx, args[1], found.value, text, StringEncoding::kEmbstr);
+  StoreString(ctx, args[1], found.value, text, StringEncoding::kEmbstr, "incrbyfloat");
   // Float formatting may differ between hosts: replicas get the resulting value.
   ctx.Propagate({"SET", args[1], text, "KEEPTTL"});
   ctx.reply().Bulk(text);
@@ -114,6 +115,7 @@ void Append(CommandContext& ctx, ArgList args) {
     length = value.str().size();
   }
   ctx.Modified(args[1]);
+  ctx.Notify(notify::kString, "append", args[1]);
   ctx.reply().Integer(static_cast<int64_t>(length));
 }
 
@@ -135,6 +137,7 @@ void SetRange(CommandContext& ctx, ArgList args) {
   char* bytes = target->ResizeString(size);  // zero-fills the gap up to the offset
   std::memcpy(bytes + static_cast<size_t>(*offset), patch.data(), patch.size());
   ctx.Modified(args[1]);
+  ctx.Notify(notify::kString, "setrange", args[1]);
   ctx.reply().Integer(static_cast<int64_t>(size));
 }
 

@@ -94,7 +94,10 @@ void AddPairs(CommandContext& ctx, std::string_view key, ArgList pairs,
     added += last.outcome == ZSetValue::AddResult::kAdded;
     updated += last.outcome == ZSetValue::AddResult::kUpdated;
   }
-  if (added + updated > 0) ctx.Modified(key);
+  if (added + updated > 0) {
+    ctx.Modified(key);
+    ctx.Notify(notify::kZset, incr ? "zincr" : "zadd", key);
+  }
   if (last.outcome == ZSetValue::AddResult::kNaN) return;
   if (!incr) {
     ctx.reply().Integer(ch ? added + updated : added);
@@ -144,7 +147,7 @@ void ZRem(CommandContext& ctx, ArgList args) {
   int64_t removed = 0;
   if (zset != nullptr) {
     for (size_t i = 2; i < args.size() && zset->Length() > 0; ++i) removed += zset->Remove(args[i]);
-    if (removed > 0) zset::AfterRemoval(ctx, args[1], *zset);
+    if (removed > 0) zset::AfterRemoval(ctx, args[1], *zset, "zrem");
   }
   ctx.reply().Integer(removed);
 }

@@ -128,34 +128,45 @@ void EntryWriter::AddRun(ZSetValue::Cursor c, size_t count, bool reverse) {
 
 namespace {
 
-size_t StoreValue(CommandContext& ctx, std::string_view key, std::unique_ptr<ZSetValue> value) {
+size_t StoreValue(CommandContext& ctx, std::string_view key, std::unique_ptr<ZSetValue> value,
+                  std::string_view event) {
   if (value->Length() == 0) {
-    if (ctx.db().Erase(key)) ctx.Modified(key);
+    if (ctx.db().Erase(key)) {
+      ctx.Modified(key);
+      ctx.Notify(notify::kGeneric, "del", key);
+    }
     return 0;
   }
   size_t length = value->Length();
   ctx.db().Set(key, Object::FromCollection(ObjectType::kZSet, std::move(value)));
   ctx.Modified(key);
+  ctx.Notify(notify::kZset, event, key);
   return length;
 }
 
 }  // namespace
 
-size_t Store(CommandContext& ctx, std::string_view key, std::span<const ZEntry> entries) {
-  return StoreValue(ctx, key, ZSetValue::FromSorted(entries, Limits(ctx)));
+size_t Store(CommandContext& ctx, std::string_view key, std::span<const ZEntry> entries,
+             std::string_view event) {
+  return StoreValue(ctx, key, ZSetValue::FromSorted(entries, Limits(ctx)), event);
 }
 
-size_t StoreInOrder(CommandContext& ctx, std::string_view key, std::span<const ZEntry> entries) {
+size_t StoreInOrder(CommandContext& ctx, std::string_view key, std::span<const ZEntry> entries,
+                    std::string_view event) {
   ZSetLimits limits = Limits(ctx);
   auto value = entries.size() > limits.max_listpack_entries ? ZSetValue::EmptySkiplist()
                                                             : std::make_unique<ZSetValue>();
   for (const ZEntry& e : entries) value->Add(e.member, e.score, 0, limits);
-  return StoreValue(ctx, key, std::move(value));
+  return StoreValue(ctx, key, std::move(value), event);
 }
 
-void AfterRemoval(CommandContext& ctx, std::string_view key, const ZSetValue& value) {
-  if (value.Length() == 0) ctx.db().Erase(key);
+void AfterRemoval(CommandContext& ctx, std::string_view key, const ZSetValue& value,
+                  std::string_view event) {
+  const bool emptied = value.Length() == 0;
+  if (emptied) ctx.db().Erase(key);
   ctx.Modified(key);
+  ctx.Notify(notify::kZset, event, key);
+  if (emptied) ctx.Notify(notify::kGeneric, "del", key);
 }
 
 bool FindNumKeys(ArgList args, size_t numkeys_index, bool dest_first,

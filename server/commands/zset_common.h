@@ -61,15 +61,19 @@ class EntryWriter {
 };
 
 // Replaces `key` with the sorted, duplicate-free `entries` (deleting it when empty) and calls
-// Modified when the key changed. Returns the stored length.
-size_t Store(CommandContext& ctx, std::string_view key, std::span<const ZEntry> entries);
+// Modified when the key changed, notifying `event` (or "del"). Returns the stored length.
+size_t Store(CommandContext& ctx, std::string_view key, std::span<const ZEntry> entries,
+             std::string_view event);
 
 // ZRANGESTORE's build: inserts `entries` in emission order into a set that starts as a listpack
 // when their count allows, so a conversion (and the listpack's -0 -> 0) happens where Redis's does.
-size_t StoreInOrder(CommandContext& ctx, std::string_view key, std::span<const ZEntry> entries);
+size_t StoreInOrder(CommandContext& ctx, std::string_view key, std::span<const ZEntry> entries,
+                    std::string_view event);
 
-// After removing elements: deletes the key when the set became empty. Calls Modified.
-void AfterRemoval(CommandContext& ctx, std::string_view key, const ZSetValue& value);
+// After removing elements: deletes the key when the set became empty. Calls Modified and notifies
+// `event` (then "del" when the key went away).
+void AfterRemoval(CommandContext& ctx, std::string_view key, const ZSetValue& value,
+                  std::string_view event);
 
 // Key finders: numkeys at args[numkeys_index], keys after it; `dest_first` adds args[1] (the STORE
 // forms).

@@ -51,7 +51,7 @@ void PopAndReply(CommandContext& ctx, std::string_view key, ZSetValue& zset, End
   } else {
     zset.EraseRanks(0, n);
   }
-  AfterRemoval(ctx, key, zset);
+  AfterRemoval(ctx, key, zset, from_max ? "zpopmax" : "zpopmin");
 }
 
 // The first key holding a sorted set (Redis checks the type of the first existing key only).

@@ -188,7 +188,7 @@ void ExecuteRange(CommandContext& ctx, ArgList args, size_t key_index, RangeRequ
       entries.push_back({c.member(), c.score()});
       reverse ? c.Prev() : c.Next();
     }
-    ctx.reply().Integer(static_cast<int64_t>(StoreInOrder(ctx, req.dest, entries)));
+    ctx.reply().Integer(static_cast<int64_t>(StoreInOrder(ctx, req.dest, entries, "zrangestore")));
     return;
   }
   EntryWriter writer(ctx.reply(), req.with_scores);
@@ -251,7 +251,10 @@ void ZRemRangeBy(CommandContext& ctx, ArgList args) {
   size_t removed = ranks.size();
   if (removed > 0) {
     zset->EraseRanks(ranks.begin, ranks.end);
-    AfterRemoval(ctx, args[1], *zset);
+    AfterRemoval(ctx, args[1], *zset,
+                 kKind == RangeKind::kLex     ? "zremrangebylex"
+                 : kKind == RangeKind::kScore ? "zremrangebyscore"
+                                              : "zremrangebyrank");
   }
   ctx.reply().Integer(static_cast<int64_t>(removed));
 }

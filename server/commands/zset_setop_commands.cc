@@ -222,7 +222,10 @@ void ExecuteSetOp(CommandContext& ctx, ArgList args, size_t numkeys_index, SetOp
     return a.score < b.score || (a.score == b.score && a.member < b.member);
   });
   if (req.store) {
-    ctx.reply().Integer(static_cast<int64_t>(Store(ctx, req.dest, entries)));
+    ctx.reply().Integer(static_cast<int64_t>(Store(ctx, req.dest, entries,
+                                                        req.op == Op::kUnion   ? "zunionstore"
+                                                        : req.op == Op::kInter ? "zinterstore"
+                                                                               : "zdiffstore")));
     return;
   }
   EntryWriter writer(ctx.reply(), req.with_scores);

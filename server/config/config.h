@@ -178,8 +178,8 @@ struct Config {
   int64_t slowlog_max_len = 128;
   int64_t latency_monitor_threshold = 0;
 
-  // Keyspace notifications (parsed; events are a later feature).
-  std::string notify_keyspace_events;
+  // Keyspace notifications: notify::Class bits (server/pubsub/keyspace_events.h), 0 = off.
+  uint32_t notify_keyspace_events = 0;
 
   // Cluster.
   bool cluster_enabled = false;

@@ -13,13 +13,13 @@
 
 #include "server/commands/arg_parse.h"
 #include "server/config/option_table.h"
+#include "server/pubsub/keyspace_events.h"
 
 namespace slotd::config_specials {
 namespace {
 
 constexpr size_t kMaxBindAddresses = 16;
 constexpr std::string_view kInvalidSave = "Invalid save parameters";
-constexpr std::string_view kNotifyClasses = "g$lshzxetd";  // what 'A' stands for
 
 // strtoll over the whole string, as Redis's save parser uses it (leading spaces, '+', zeros
 // allowed).
@@ -210,36 +210,17 @@ bool ParseNotifyEvents(std::span<const std::string> args, bool, Config* config,
     *error = "wrong number of arguments";
     return false;
   }
-  for (char c : args[0]) {
-    if (std::string_view("Ag$lshzxeKEtmdn").find(c) == std::string_view::npos) {
-      *error = "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
-      return false;
-    }
+  std::optional<uint32_t> flags = notify::ParseClasses(args[0]);
+  if (!flags) {
+    *error = "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+    return false;
   }
-  config->notify_keyspace_events = args[0];
+  config->notify_keyspace_events = *flags;
   return true;
 }
 
 std::string FormatNotifyEvents(const Config& config) {
-  const std::string& raw = config.notify_keyspace_events;
-  auto has = [&](char c) { return raw.find(c) != std::string::npos; };
-  bool all = has('A');
-  if (!all) {
-    all = true;
-    for (char c : kNotifyClasses) all = all && has(c);
-  }
-  std::string out;
-  if (all) {
-    out += 'A';  // Redis's rendering drops 'n' here too
-  } else {
-    for (char c : std::string_view("g$lshzxetdn")) {
-      if (has(c)) out += c;
-    }
-  }
-  for (char c : std::string_view("KEm")) {
-    if (has(c)) out += c;
-  }
-  return out;
+  return notify::FormatClasses(config.notify_keyspace_events);
 }
 
 std::vector<std::string> NotifyEventsLines(const Config& config, bool) {

@@ -7,6 +7,7 @@
 
 #include "server/config/config.h"
 #include "server/keyspace/eviction.h"
+#include "server/pubsub/keyspace_events.h"
 
 namespace slotd {
 
@@ -88,10 +89,19 @@ void Database::StampNew(Object& value) {
   }
 }
 
+void Database::Announce(uint32_t event_class, std::string_view key) {
+  if (on_key_event_ && config_ != nullptr && (config_->notify_keyspace_events & event_class) != 0) {
+    on_key_event_(*this, event_class, key);
+  }
+}
+
 Object* Database::Find(std::string_view key, uint32_t flags) {
   KeyEntry* e = FindLive(key, flags);
   if (e == nullptr) {
-    if ((flags & kLookupNoStats) == 0) ++misses;
+    if ((flags & kLookupNoStats) == 0) {
+      ++misses;
+      if ((flags & kLookupNoNotify) == 0) Announce(notify::kKeyMiss, key);
+    }
     return nullptr;
   }
   if ((flags & kLookupNoStats) == 0) ++hits;
@@ -114,10 +124,11 @@ Object& Database::Set(std::string_view key, Object value, bool keep_ttl) {
     if (!keep_ttl) RemoveExpire(e);
   }
   StampNew(e->value);
+  if (inserted) Announce(notify::kNew, key);
   return e->value;
 }
 
-Object* Database::Add(std::string_view key, Object value) {
+Object* Database::Add(std::string_view key, Object value, bool announce) {
   auto [e, inserted] = tables_.Emplace(key, std::move(value));
   if (!inserted) {
     if (!IsExpired(e)) return nullptr;
@@ -125,6 +136,7 @@ Object* Database::Add(std::string_view key, Object value) {
     e = tables_.Emplace(key, std::move(value)).first;
   }
   StampNew(e->value);
+  if (announce) Announce(notify::kNew, key);
   return &e->value;
 }
 

@@ -31,6 +31,7 @@ enum LookupFlags : uint32_t {
   kLookupNoTouch = 1,   // leave LRU/LFU metadata alone (OBJECT, TYPE, EXISTS-like probes)
   kLookupNoStats = 2,   // do not count keyspace_hits/misses
   kLookupNoExpire = 4,  // do not delete an expired key (replicas: the master sends DEL); still hidden
+  kLookupNoNotify = 8,  // a miss is counted but raises no "keymiss" event (OBJECT, as Redis)
 };
 
 // How expired keys behave (replication sets it; a master deletes them). A replica keeps them until its
@@ -62,6 +63,10 @@ class Database {
   // Called for every key deleted because it expired (lazily or by the active cycle), after removal.
   using ExpiredListener = std::function<void(Database& db, std::string_view key)>;
   void set_expired_listener(ExpiredListener listener) { on_expired_ = std::move(listener); }
+  // Called, when notify-keyspace-events asks for them, for the keyspace events the database itself sees:
+  // notify::kNew (Set or Add created the key) and notify::kKeyMiss (a counted lookup found nothing).
+  using KeyEventListener = std::function<void(Database& db, uint32_t event_class, std::string_view key)>;
+  void set_key_event_listener(KeyEventListener listener) { on_key_event_ = std::move(listener); }
   // Points at the process's expiry mode (null = kDelete). Read on every lookup.
   void set_expiry_mode(const ExpiryMode* mode) { expiry_mode_ = mode; }
 
@@ -72,7 +77,9 @@ class Database {
   // Inserts or overwrites. Overwriting drops the key's expiry unless keep_ttl.
   Object& Set(std::string_view key, Object value, bool keep_ttl = false);
   // Inserts only when the key is absent (expired counts as absent); returns nullptr when present.
-  Object* Add(std::string_view key, Object value);
+  // `announce` = false keeps a loaded key from being reported as new (RDB loading, as Redis's
+  // dbAddRDBLoad).
+  Object* Add(std::string_view key, Object value, bool announce = true);
   // Removes the key; false when it did not exist.
   bool Erase(std::string_view key);
   // Removes and returns the value with its expiry (-1 = none), for RENAME, MOVE and friends.
@@ -156,6 +163,8 @@ class Database {
   KeyEntry* FindLive(std::string_view key, uint32_t flags);
   void Touch(Object& value);
   void StampNew(Object& value);
+  // Reports `key` to the key event listener when the configured notify classes include `event_class`.
+  void Announce(uint32_t event_class, std::string_view key);
 
   int index_;
   int slot_count_;
@@ -168,6 +177,7 @@ class Database {
   size_t expire_cursor_ = 0;  // where the active cycle continues in expires_
   FastRng rng_;
   ExpiredListener on_expired_;
+  KeyEventListener on_key_event_;
   int64_t avg_ttl_ms_ = 0;
 };
 

@@ -14,13 +14,14 @@ void CompatTest::SetUpTestSuite() {
   if (!redis.empty()) {
     redis_ = std::make_unique<ServerProcess>(
         redis, std::vector<std::string>{"--port", std::to_string(redis_port_), "--bind", "127.0.0.1", "--save", "",
-                                        "--appendonly", "no", "--dir", MakeTempDir()});
+                                        "--appendonly", "no", "--enable-debug-command", "local", "--dir", MakeTempDir()});
     redis_->WaitReady(redis_port_);
   }
   slotd_port_ = FreePort();
   slotd_ = std::make_unique<ServerProcess>(
       SlotdBinary(), std::vector<std::string>{"--port", std::to_string(slotd_port_), "--bind", "127.0.0.1",
-                                              "--save", "", "--dir", MakeTempDir()});
+                                              "--save", "", "--enable-debug-command", "local",
+                                              "--dir", MakeTempDir()});
   slotd_->WaitReady(slotd_port_);
 }
 

@@ -1,5 +1,6 @@
 // Runs the same requests against redis-server 7.0 and slotd and compares the reply bytes, error texts
-// included. Both servers are started once per test binary on free loopback ports.
+// included. Both servers are started once per test binary on free loopback ports (DEBUG allowed from
+// loopback on both, for the tests that switch active expiry off).
 #pragma once
 #include <memory>
 #include <string>

@@ -1,5 +1,6 @@
 // Pub/sub on real processes: PUBLISH on a master reaches its replicas' subscribers (through the
-// replication stream, never the AOF), and CLIENT KILL frees a subscriber at once.
+// replication stream, never the AOF), CLIENT KILL frees a subscriber at once, and keyspace
+// notifications come from each node for the changes it applies (a replica's from its master's stream).
 #include <string>
 
 #include <gtest/gtest.h>
@@ -51,6 +52,33 @@ TEST_F(PubSubReplication, KilledSubscriberIsNoLongerCountedByPublish) {
   ASSERT_EQ(again.Call({"SUBSCRIBE", "news"}), "*3\r\n$9\r\nsubscribe\r\n$4\r\nnews\r\n:1\r\n");
   EXPECT_EQ(admin.Call({"PUBLISH", "news", "hi"}), ":1\r\n");
   EXPECT_EQ(again.ReadReply(), Message("news", "hi"));
+}
+
+std::string Event(const std::string& pattern, const std::string& channel, const std::string& payload) {
+  return "*4\r\n$8\r\npmessage\r\n$" + std::to_string(pattern.size()) + "\r\n" + pattern + "\r\n$" +
+         std::to_string(channel.size()) + "\r\n" + channel + "\r\n$" + std::to_string(payload.size()) + "\r\n" +
+         payload + "\r\n";
+}
+
+TEST_F(PubSubReplication, ReplicaPublishesKeyspaceEventsOfTheStreamItApplies) {
+  Node& master = Start({"--notify-keyspace-events", "KEA"});
+  Node& replica = StartReplicaOf(master);
+  ASSERT_TRUE(WaitInSync(master, replica));
+  ASSERT_EQ(Call(replica, {"CONFIG", "SET", "notify-keyspace-events", "Kgx$"}), "+OK\r\n");
+  RawClient on_replica(replica.port);
+  RawClient on_master(master.port);
+  ASSERT_NE(on_replica.Call({"PSUBSCRIBE", "__keyspace@0__:*"}), "");
+  ASSERT_NE(on_master.Call({"PSUBSCRIBE", "__keyevent@0__:*"}), "");
+
+  ASSERT_EQ(Call(master, {"SET", "k", "v", "PX", "300"}), "+OK\r\n");
+  EXPECT_EQ(on_master.ReadReply(), Event("__keyevent@0__:*", "__keyevent@0__:set", "k"));
+  EXPECT_EQ(on_master.ReadReply(), Event("__keyevent@0__:*", "__keyevent@0__:expire", "k"));
+  // The replica applies SET ... PXAT: the same two events, on its own channels and classes.
+  EXPECT_EQ(on_replica.ReadReply(), Event("__keyspace@0__:*", "__keyspace@0__:k", "set"));
+  EXPECT_EQ(on_replica.ReadReply(), Event("__keyspace@0__:*", "__keyspace@0__:k", "expire"));
+  // The master expires the key by itself; the replica only deletes it when the master's DEL arrives.
+  EXPECT_EQ(on_master.ReadReply(), Event("__keyevent@0__:*", "__keyevent@0__:expired", "k"));
+  EXPECT_EQ(on_replica.ReadReply(), Event("__keyspace@0__:*", "__keyspace@0__:k", "del"));
 }
 
 }  // namespace

@@ -147,7 +147,7 @@ std::optional<Error> Loader::Key(uint8_t type) {
   freq_ = -1;
   Database& db = *dbs_[db_];
   if (options_.allow_dup) db.Erase(name);
-  if (db.Add(name, std::move(obj)) == nullptr) {
+  if (db.Add(name, std::move(obj), /*announce=*/false) == nullptr) {
     return At(type_offset, "duplicate key '" + std::string(name) + "'");
   }
   if (expire_at_ms != -1) db.SetExpire(name, expire_at_ms);
