@@ -230,6 +230,7 @@ void App::OnBeforeSleep(uv_prepare_t* prepare) {
   App* app = static_cast<App*>(prepare->data);
   app->pause_->BeforeSleep();  // commands a finished pause postponed run first, in arrival order
   app->replication_->BeforeSleep();
+  app->server_.tracking.BroadcastCollected();  // BCAST clients: this iteration's keys, in one message
   app->FlushPending();
   if (app->server_.crash_requested) app->CrashNow();
   if (app->server_.shutdown_requested && !app->stopping_) app->BeginShutdown();
@@ -251,6 +252,8 @@ void App::Cron() {
   CloseIdleMigrateSockets(server_.now_ms);  // MIGRATE's cached connections idle for 10 s
   CloseIdleClients();
   if (server_.config.active_expire_enabled) ActiveExpire();
+  // Also when idle, so a lowered tracking-table-max-keys takes effect without traffic.
+  if (server_.tracking.clients() > 0) server_.tracking.EnforceTableLimit();
   FlushPending();
 }
 

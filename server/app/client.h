@@ -23,6 +23,19 @@ struct WatchedKey {
   std::string key;
 };
 
+// CLIENT TRACKING state of one client (server/app/tracking.h).
+struct ClientTracking {
+  bool enabled = false;
+  bool bcast = false;
+  bool optin = false;
+  bool optout = false;
+  bool noloop = false;
+  bool caching = false;          // CLIENT CACHING YES/NO applies to the next command
+  bool broken_redirect = false;  // the client we redirect to is gone
+  uint64_t redirect = 0;         // client id, 0 = none
+  std::set<std::string, std::less<>> prefixes;  // BCAST prefixes
+};
+
 class Client {
  public:
   Client(uint64_t id, Connection* connection);
@@ -79,6 +92,8 @@ class Client {
   size_t subscription_count() const { return channels.size() + patterns.size() + shard_channels.size(); }
   // RESP2 clients with subscriptions may only run (P|S)(UN)SUBSCRIBE, PING, QUIT, RESET.
   bool in_pubsub_context() const { return reply.protocol() == 2 && subscription_count() > 0; }
+
+  ClientTracking tracking;
 
   // Blocking (BLPOP and friends): the command re-runs when a key is ready; times out at deadline.
   bool blocked = false;

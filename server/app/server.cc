@@ -39,6 +39,7 @@ Server::Server(Config cfg) : config(std::move(cfg)) {
       ++stats.expired_keys;
       Notify(notify::kExpired, "expired", key, d.index());
       TouchWatchers(d.index(), key);
+      if (tracking.active()) tracking.InvalidateKey(nullptr, key);
       PropagateDel(d.index(), key);
     });
     db->set_key_event_listener([this](Database& d, uint32_t event_class, std::string_view key) {
@@ -90,6 +91,7 @@ void Server::FlushPropagation() {
 void Server::KeyModified(int db, std::string_view key) {
   ++dirty;
   TouchWatchers(db, key);
+  if (tracking.active()) tracking.InvalidateKey(current_client, key);
   if (blocked_count_ > 0) {
     const ClientsByKey& blocked = blocked_keys_[static_cast<size_t>(db)];
     if (blocked.find(key) != blocked.end()) ready_keys_.emplace_back(db, std::string(key));
@@ -103,6 +105,7 @@ bool Server::EnforceMaxmemory() {
   EvictionResult result = evictor.EvictIfNeeded(dbs, config, used, [this](Database& db, std::string_view key) {
     Notify(notify::kEvicted, "evicted", key, db.index());
     TouchWatchers(db.index(), key);
+    if (tracking.active()) tracking.InvalidateKey(nullptr, key);
     PropagateDel(db.index(), key);
   });
   stats.evicted_keys += result.keys_evicted;
@@ -110,6 +113,7 @@ bool Server::EnforceMaxmemory() {
 }
 
 void Server::ForgetClient(Client& client) {
+  tracking.Disable(client);
   UnblockClient(client, false);
   UnwatchAll(client);
   pubsub.RemoveClient(client);

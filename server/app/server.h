@@ -14,6 +14,7 @@
 
 #include "server/app/client.h"
 #include "server/app/stats.h"
+#include "server/app/tracking.h"
 #include "server/commands/command_table.h"
 #include "server/commands/slowlog.h"
 #include "server/config/config.h"
@@ -47,6 +48,8 @@ class Server {
   std::map<uint64_t, Client*> clients;  // by id, ascending (CLIENT LIST order)
   std::vector<Client*> monitors;        // clients that ran MONITOR, fed by the dispatcher
   Evictor evictor;                      // maxmemory-policy, run before commands when maxmemory is set
+  Tracking tracking{*this};             // CLIENT TRACKING (server/app/tracking.h)
+  Client* current_client = nullptr;     // the client whose command is executing, if any
 
   int64_t now_ms = 0;          // cached wall-clock ms, refreshed before each command
   int64_t start_time_ms = 0;
@@ -80,7 +83,8 @@ class Server {
     }
   }
   // FLUSHDB/FLUSHALL (call before emptying) and SWAPDB (after swapping, other_db = the partner): watchers
-  // of keys that exist in that db (all dbs with db = -1) or in other_db become dirty.
+  // of keys that exist in that db (all dbs with db = -1) or in other_db become dirty. Without other_db,
+  // tracking clients are told to drop everything.
   void DatabaseModified(int db, int other_db = -1);
 
   // WATCH bookkeeping (server/tx/watch.cc).

@@ -1,11 +1,12 @@
-// CLIENT and its subcommands: ID SETNAME GETNAME LIST INFO KILL NO-EVICT REPLY SETINFO UNBLOCK GETREDIR
-// HELP. Line format, client types and error texts follow Redis 7.0's networking.c (catClientInfoString,
+// CLIENT and its subcommands: ID SETNAME GETNAME LIST INFO KILL NO-EVICT REPLY SETINFO UNBLOCK HELP, and
+// the registration of the tracking ones (client_tracking_command.cc). Line format, client types and error texts follow Redis 7.0's networking.c (catClientInfoString,
 // clientCommand); SETINFO follows 7.2 because client libraries send it on connect.
 #include <string>
 #include <vector>
 
 #include "server/app/client_pause.h"
 #include "server/commands/arg_parse.h"
+#include "server/commands/client_tracking.h"
 #include "server/commands/command_context.h"
 #include "server/commands/command_table.h"
 #include "server/commands/server_family.h"
@@ -43,6 +44,9 @@ std::string ClientFlags(const Client& c) {
   if (c.subscription_count() > 0) flags.push_back('P');
   if (c.in_multi) flags.push_back('x');
   if (c.blocked) flags.push_back('b');
+  if (c.tracking.enabled) flags.push_back('t');
+  if (c.tracking.broken_redirect) flags.push_back('R');
+  if (c.tracking.bcast) flags.push_back('B');
   if (c.watch_dirty) flags.push_back('d');
   if (c.close_after_reply) flags.push_back('c');
   if (!c.addr.empty() && c.addr[0] == '/') flags.push_back('U');  // unix socket peers are "path:0"
@@ -103,7 +107,7 @@ std::string ClientInfoLine(const Server& server, const Client& c, std::string_vi
   field("events", c.connection() != nullptr ? "r" : "");
   field("cmd", cmd);
   field("user", "default");
-  num("redir", -1);
+  num("redir", c.tracking.enabled ? static_cast<int64_t>(c.tracking.redirect) : -1);
   num("resp", c.reply.protocol());
   return line;
 }
@@ -409,12 +413,10 @@ void ClientUnpause(CommandContext& ctx, ArgList) {
   ctx.reply().Ok();
 }
 
-// No client tracking: there is never a redirection.
-void ClientGetRedir(CommandContext& ctx, ArgList) { ctx.reply().Integer(-1); }
-
 void ClientHelp(CommandContext& ctx, ArgList) {
   ReplyHelp(ctx.reply(), "client",
-            {"GETREDIR", "    Return the client ID we are redirecting to when tracking is enabled.",
+            {"CACHING (YES|NO)", "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+             "GETREDIR", "    Return the client ID we are redirecting to when tracking is enabled.",
              "GETNAME", "    Return the name of the current connection.",
              "ID", "    Return the ID of the current connection.",
              "INFO", "    Return information about the current client connection.",
@@ -433,6 +435,9 @@ void ClientHelp(CommandContext& ctx, ArgList) {
              "SETNAME <name>", "    Assign the name <name> to the current connection.",
              "SETINFO <LIB-NAME|LIB-VER> <value>", "    Set client meta attr. Options are:",
              "UNBLOCK <clientid> [TIMEOUT|ERROR]", "    Unblock the specified blocked client.",
+             "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+             "         [OPTIN] [OPTOUT] [NOLOOP]", "    Control server assisted client side caching.",
+             "TRACKINGINFO", "    Report tracking status for the current connection.",
              "NO-EVICT (ON|OFF)", "    Protect current client connection from eviction."});
 }
 
@@ -473,8 +478,16 @@ void RegisterClientCommand(CommandTable& table) {
           "Stop processing commands from clients for some time", "2.9.50", "O(1)"),
       Sub("unpause", 2, kAdmin, ClientUnpause, kAdminAcl, "Resume processing of clients that were paused",
           "6.2.0", "O(N) Where N is the number of paused clients"),
-      Sub("getredir", 2, kBase, ClientGetRedir, kAcl,
+      Sub("getredir", 2, kBase, ClientGetRedirCommand, kAcl,
           "Get tracking notifications redirection client ID if any", "6.0.0", "O(1)"),
+      Sub("tracking", -3, kBase, ClientTrackingCommand, kAcl,
+          "Enable or disable server assisted client side caching support", "6.0.0",
+          "O(1). Some options may introduce additional complexity."),
+      Sub("caching", 3, kBase, ClientCachingCommand, kAcl,
+          "Instruct the server about tracking or not keys in the next request", "6.0.0", "O(1)"),
+      Sub("trackinginfo", 2, kBase, ClientTrackingInfoCommand, kAcl,
+          "Return information about server assisted client side caching for the current connection",
+          "6.2.0", "O(1)"),
       Sub("help", 2, kCmdLoading | kCmdStale | kCmdSentinel, ClientHelp, kAcl,
           "Show helpful text about the different subcommands", "5.0.0", "O(1)"),
   };

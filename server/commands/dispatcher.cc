@@ -101,6 +101,24 @@ void Rejected(Client& client, const CommandSpec& spec) {
   if (spec.stats != nullptr) ++spec.stats->rejected_calls;
 }
 
+// CLIENT CACHING YES/NO covers the next command only: any command but a CLIENT subcommand (or one queued
+// inside MULTI) consumes it, unknown and refused ones included (Redis's resetClient).
+class CachingFlagScope {
+ public:
+  CachingFlagScope(Client& client, const CommandSpec* const* top) : client_(client), top_(top) {}
+  ~CachingFlagScope() {
+    if (!client_.tracking.caching) return;
+    const bool client_command = *top_ != nullptr && (*top_)->name == "client";
+    if (!client_.in_multi && !client_command) client_.tracking.caching = false;
+  }
+  CachingFlagScope(const CachingFlagScope&) = delete;
+  CachingFlagScope& operator=(const CachingFlagScope&) = delete;
+
+ private:
+  Client& client_;
+  const CommandSpec* const* top_;
+};
+
 }  // namespace
 
 void CommandContext::Block(std::span<const std::string_view> keys, int64_t deadline_ms,
@@ -156,6 +174,8 @@ const CommandSpec* ResolveCommand(Server& server, Client& client, ArgList args, 
 void Execute(Server& server, Client& client, const CommandSpec& spec, ArgList args, bool in_exec) {
   CommandContext ctx(server, client, spec, args);
   ctx.set_in_exec(in_exec);
+  Client* const caller = server.current_client;
+  server.current_client = &client;
   uint64_t dirty_before = server.dirty;
   const uint64_t errors_before = client.reply.errors_written();
   ++server.execution_depth;
@@ -163,6 +183,10 @@ void Execute(Server& server, Client& client, const CommandSpec& spec, ArgList ar
   spec.handler(ctx, args);
   int64_t duration_us = CyclesToMicros(CycleNow() - start);
   --server.execution_depth;
+  // Client-side caching: what a tracking client read is what it may now cache.
+  if ((spec.flags & kCmdReadOnly) && client.tracking.enabled && !client.tracking.bcast) {
+    server.tracking.RememberKeys(client, spec, args);
+  }
   // A command that blocked is counted when it is served (it runs again then).
   if (spec.stats != nullptr && !client.blocked) {
     CommandStats& stats = *spec.stats;
@@ -182,6 +206,9 @@ void Execute(Server& server, Client& client, const CommandSpec& spec, ArgList ar
       if (server.replication != nullptr) server.replication->TakeWriteOffset(client);
     }
   }
+  // Invalidations addressed to this client while it ran follow its reply (not inside an EXEC's).
+  if (server.execution_depth == 0) server.tracking.FlushPending(client);
+  server.current_client = caller;
   ++server.stats.total_commands_processed;
   ++client.commands_processed;
   if (!(spec.flags & kCmdSkipSlowlog)) SlowlogRecord(server, client, args, duration_us);
@@ -199,6 +226,9 @@ void Dispatch(Server& server, Client& client, ArgList args) {
   AskingScope asking_scope(client);  // ASKING lasts one command (cluster mode)
   // The top-level spec (for container commands the parent) decides the context rules.
   const CommandSpec* top = nullptr;
+  CachingFlagScope caching_scope(client, &top);
+  // Keep the tracking table within tracking-table-max-keys before it grows again.
+  if (server.tracking.clients() > 0) server.tracking.EnforceTableLimit();
   const CommandSpec* spec = ResolveCommand(server, client, args, &top);
   if (spec == nullptr) return;
   std::string_view name = top->name;

@@ -151,7 +151,7 @@ void ClientsSection(const Server& server, InfoWriter& w) {
   w.Field("maxclients", server.config.maxclients);
   w.Zeros({"client_recent_max_input_buffer", "client_recent_max_output_buffer"});
   w.Field("blocked_clients", static_cast<uint64_t>(server.blocked_clients()));
-  w.Field("tracking_clients", "0");
+  w.Field("tracking_clients", static_cast<uint64_t>(server.tracking.clients()));
   w.Field("clients_in_timeout_table", in_timeout_table);
 }
 
@@ -277,8 +277,10 @@ void StatsSection(const Server& server, InfoWriter& w) {
   w.Field("total_forks", server.child != nullptr ? server.child->total_forks() : 0);
   w.Zeros({"migrate_cached_sockets", "slave_expires_tracked_keys",
            "active_defrag_hits", "active_defrag_misses", "active_defrag_key_hits", "active_defrag_key_misses",
-           "total_active_defrag_time", "current_active_defrag_time", "tracking_total_keys",
-           "tracking_total_items", "tracking_total_prefixes"});
+           "total_active_defrag_time", "current_active_defrag_time"});
+  w.Field("tracking_total_keys", static_cast<uint64_t>(server.tracking.total_keys()));
+  w.Field("tracking_total_items", static_cast<uint64_t>(server.tracking.total_items()));
+  w.Field("tracking_total_prefixes", static_cast<uint64_t>(server.tracking.total_prefixes()));
   w.Field("unexpected_error_replies", s.unexpected_error_replies);
   w.Field("total_error_replies", errors);
   w.Zeros({"dump_payload_sanitizations", "total_reads_processed", "total_writes_processed",

@@ -183,7 +183,7 @@ void SwapDb(CommandContext& ctx, ArgList args) {
     server.dbs[static_cast<size_t>(a)]->set_index(a);
     server.dbs[static_cast<size_t>(b)]->set_index(b);
     server.DatabaseModified(a, b);
-    server.DatabaseModified(b, a);
+    server.DatabaseModified(b, a);  // tracking clients are not told, as in Redis 7.0
     // Clients blocked on a key that now exists in their database get served.
     server.WakeBlockedInDb(a);
     server.WakeBlockedInDb(b);

@@ -56,24 +56,27 @@ bool FlushModeOk(CommandContext& ctx, ArgList args) {
   return false;
 }
 
-void FlushDatabase(Server& server, int index) {
-  Database& db = server.db(index);
-  // Watchers must see the keys before they go (Redis signals the flush before emptying).
+// Empties database `index`, or all of them with -1. Watchers must see the keys before they go (Redis
+// signals the flush before emptying), and tracking clients get one invalidation for the whole flush.
+void FlushDatabases(Server& server, int index) {
   server.DatabaseModified(index);
-  server.dirty += db.size();
-  db.Clear();
+  for (size_t i = 0; i < server.dbs.size(); ++i) {
+    if (index != -1 && static_cast<size_t>(index) != i) continue;
+    server.dirty += server.dbs[i]->size();
+    server.dbs[i]->Clear();
+  }
 }
 
 void FlushDb(CommandContext& ctx, ArgList args) {
   if (!FlushModeOk(ctx, args)) return;
-  FlushDatabase(ctx.server(), ctx.db_index());
+  FlushDatabases(ctx.server(), ctx.db_index());
   ctx.Propagate(args);  // propagated even when the db was already empty (forceCommandPropagation)
   ctx.reply().Ok();
 }
 
 void FlushAll(CommandContext& ctx, ArgList args) {
   if (!FlushModeOk(ctx, args)) return;
-  for (size_t i = 0; i < ctx.server().dbs.size(); ++i) FlushDatabase(ctx.server(), static_cast<int>(i));
+  FlushDatabases(ctx.server(), -1);
   if (ctx.server().snapshots != nullptr) ctx.server().snapshots->OnFlushAll();  // as 7.0: save the empty set
   ctx.Propagate(args);  // propagated even when every db was already empty
   ctx.reply().Ok();

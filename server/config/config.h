@@ -178,6 +178,9 @@ struct Config {
   int64_t slowlog_max_len = 128;
   int64_t latency_monitor_threshold = 0;
 
+  // Client-side caching: keys the tracking table may remember before it invalidates some (0 = no limit).
+  int64_t tracking_table_max_keys = 1000000;
+
   // Keyspace notifications: notify::Class bits (server/pubsub/keyspace_events.h), 0 = off.
   uint32_t notify_keyspace_events = 0;
 

@@ -203,6 +203,7 @@ std::vector<Row> NetworkAndGeneralRows() {
       Special("latency-tracking-info-percentiles", sp::ParsePercentiles, sp::FormatPercentiles,
               sp::PercentilesLines)
           .Flags(kOptMultiArg),
+      Int("tracking-table-max-keys", &Cfg::tracking_table_max_keys, 0, kLongMax),
       Int("busy-reply-threshold", &Cfg::busy_reply_threshold, 0, kLongMax).Alias("lua-time-limit"),
       String("ignore-warnings", &Cfg::ignore_warnings),
       String("requirepass", &Cfg::requirepass),

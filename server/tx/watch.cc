@@ -40,6 +40,8 @@ void Server::TouchWatchers(int db, std::string_view key) {
 // Like Redis's touchAllWatchedKeysInDb: a watched key counts as modified when it exists in `db` (before a
 // flush) or in `other_db` (SWAPDB: the database swapped in), so watching a key nobody has stays valid.
 void Server::DatabaseModified(int db, int other_db) {
+  // Emptied or reloaded: cached keys are all stale (SWAPDB, with an other_db, sends nothing: Redis 7.0).
+  if (other_db < 0) tracking.InvalidateAll();
   for (size_t i = 0; i < watchers_.size(); ++i) {
     if (db != -1 && static_cast<size_t>(db) != i) continue;
     for (auto& [key, clients] : watchers_[i]) {

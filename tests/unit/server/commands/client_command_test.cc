@@ -259,8 +259,10 @@ TEST(ClientCommand, GetRedirAndHelp) {
   CommandHarness h;
   EXPECT_EQ(h.Run({"CLIENT", "GETREDIR"}), Int(-1));
   std::string help = h.Run({"CLIENT", "HELP"});
-  EXPECT_NE(help.find("\r\n+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n+GETREDIR\r\n"),
+  EXPECT_NE(help.find("\r\n+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n+CACHING (YES|NO)\r\n"
+                      "+    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.\r\n+GETREDIR\r\n"),
             std::string::npos);
+  EXPECT_NE(help.find("+TRACKINGINFO\r\n+    Report tracking status for the current connection.\r\n"), std::string::npos);
   EXPECT_NE(help.find("+HELP\r\n+    Prints this help.\r\n"), std::string::npos);
 }
 

@@ -68,6 +68,7 @@ TEST(OptionTable, DefaultsRenderAsRedis70ConfigGet) {
       {"shutdown-timeout", "10"},
       {"latency-tracking", "yes"},
       {"latency-tracking-info-percentiles", "50 99 99.9"},
+      {"tracking-table-max-keys", "1000000"},
       {"busy-reply-threshold", "5000"},
       {"ignore-warnings", ""},
       {"requirepass", ""},
