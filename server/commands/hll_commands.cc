@@ -1,12 +1,17 @@
 // PFADD PFCOUNT PFMERGE over HyperLogLog strings (server/commands/hyperloglog.h), with Redis
-// 7.0's replies and errors: a string that is not an HLL is WRONGTYPE, a corrupt one INVALIDOBJ.
+// 7.0's replies and errors: a string that is not an HLL is WRONGTYPE, a corrupt one INVALIDOBJ. Also the
+// debugging commands PFDEBUG and PFSELFTEST.
+#include <cstdint>
+#include <random>
 #include <string>
 
+#include "server/commands/arg_parse.h"
 #include "server/commands/collection_helpers.h"
 #include "server/commands/command_context.h"
 #include "server/commands/command_table.h"
 #include "server/commands/hyperloglog.h"
 #include "server/commands/keyspace_families.h"
+#include "server/commands/server_family.h"
 #include "server/resp/errors.h"
 
 namespace slotd {
@@ -109,6 +114,70 @@ void PfMerge(CommandContext& ctx, ArgList args) {
   ctx.reply().Ok();
 }
 
+// PFDEBUG GETREG|DECODE|ENCODING|TODENSE key. The key is checked before the subcommand, as in Redis.
+void PfDebug(CommandContext& ctx, ArgList args) {
+  Object* value = nullptr;
+  if (ctx.db().Find(args[2], kLookupForWrite) == nullptr) {
+    return ctx.reply().Error("The specified key does not exist");
+  }
+  if (!LookupHll(ctx, args[2], kLookupForWrite, &value)) return;
+  std::string_view sub = args[1];
+  // GETREG and TODENSE turn a sparse value dense; the change propagates (PFDEBUG itself, verbatim).
+  auto make_dense = [&ctx, value]() {
+    std::string hll(value->str());
+    if (!hll::ToDense(&hll)) return false;
+    value->SetString(hll, StringEncoding::kRaw);
+    ++ctx.server().dirty;
+    return true;
+  };
+  if (EqualsIgnoreCase(sub, "getreg")) {
+    if (!hll::IsDense(value->str()) && !make_dense()) return ctx.reply().Error(kCorrupt);
+    hll::Registers registers{};
+    hll::MergeInto(value->str(), &registers);
+    ctx.reply().ArrayHeader(registers.size());
+    for (uint8_t r : registers) ctx.reply().Integer(r);
+  } else if (EqualsIgnoreCase(sub, "decode")) {
+    if (hll::IsDense(value->str())) return ctx.reply().Error("HLL encoding is not sparse");
+    ctx.reply().Bulk(hll::DescribeSparse(value->str()));
+  } else if (EqualsIgnoreCase(sub, "encoding")) {
+    ctx.reply().SimpleString(hll::IsDense(value->str()) ? "dense" : "sparse");
+  } else if (EqualsIgnoreCase(sub, "todense")) {
+    const bool convert = !hll::IsDense(value->str());
+    if (convert && !make_dense()) return ctx.reply().Error(kCorrupt);
+    ctx.reply().Integer(convert ? 1 : 0);
+  } else {
+    ctx.reply().Error("Unknown PFDEBUG subcommand '" + std::string(sub) + "'");
+  }
+}
+
+// PFSELFTEST: the same value kept sparse and dense must hold the same registers and estimate, and the
+// estimate must stay within the error Redis's self test allows (5 standard errors, 1.04/sqrt(16384)).
+void PfSelfTest(CommandContext& ctx, ArgList) {
+  std::string sparse = hll::Empty();
+  std::string dense = hll::Empty();
+  if (!hll::ToDense(&dense)) return ctx.reply().Error("TESTFAILED could not create a dense HLL");
+  std::mt19937_64 rng(ctx.now_ms());
+  const double max_error = 5 * 1.04 / 128;  // sqrt(16384) = 128
+  constexpr uint64_t kSparseCompared = 5000;  // sparse edits cost O(size): compare the first ones only
+  for (uint64_t n = 1; n <= 100000; ++n) {
+    const std::string element = "element:" + std::to_string(rng());
+    if (n <= kSparseCompared) hll::Add(&sparse, element, 1 << 30);  // stays sparse while registers fit
+    hll::Add(&dense, element, 0);
+    if (n % 1000 != 0 && n > 10) continue;
+    bool corrupt = false;
+    const uint64_t count = hll::Count(dense, &corrupt);
+    if (n <= kSparseCompared && (corrupt || hll::Count(sparse, &corrupt) != count || corrupt)) {
+      return ctx.reply().Error("TESTFAILED sparse and dense encodings disagree at " + std::to_string(n));
+    }
+    const double error = (static_cast<double>(count) - static_cast<double>(n)) / static_cast<double>(n);
+    if (n >= 100 && (error > max_error || error < -max_error)) {
+      return ctx.reply().Error("TESTFAILED Too big error. card:" + std::to_string(n) +
+                               " abserr:" + std::to_string(error));
+    }
+  }
+  ctx.reply().Ok();
+}
+
 }  // namespace
 
 void RegisterHyperLogLogCommands(CommandTable& table) {
@@ -127,6 +196,11 @@ void RegisterHyperLogLogCommands(CommandTable& table) {
                                 "@write @hyperloglog @slow", "hyperloglog",
                                 "Merge N different HyperLogLogs into a single one.", "2.8.9",
                                 "O(N) to merge N HyperLogLogs, but with high constant times."));
+  table.Register(CollectionSpec("pfdebug", 3, kCmdWrite | kCmdDenyOom | kCmdAdmin, 2, 2, 1, PfDebug,
+                                "@write @hyperloglog @admin @slow @dangerous", "hyperloglog",
+                                "Internal commands for debugging HyperLogLog values", "2.8.9", "N/A"));
+  table.Register(MakeSpec("pfselftest", 1, kCmdAdmin, PfSelfTest, "@hyperloglog @admin @slow @dangerous",
+                          "hyperloglog", "An internal command for testing HyperLogLog values", "2.8.9", "N/A"));
 }
 
 }  // namespace slotd

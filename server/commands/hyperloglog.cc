@@ -307,6 +307,26 @@ bool MergeInto(std::string_view value, Registers* max) {
   });
 }
 
+std::string DescribeSparse(std::string_view value) {
+  std::string out;
+  for (size_t p = kHeaderSize; p < value.size();) {
+    const uint8_t b = Byte(value, p);
+    if (!out.empty()) out += ' ';
+    if (IsVal(b)) {
+      out += "v:" + std::to_string(ValValue(b)) + "," + std::to_string(ValLen(b));
+      p += 1;
+    } else if (IsXZero(b)) {
+      const int second = p + 1 < value.size() ? Byte(value, p + 1) : 0;
+      out += "Z:" + std::to_string((((b & 0x3f) << 8) | second) + 1);
+      p += 2;
+    } else {
+      out += "z:" + std::to_string(ZeroLen(b));
+      p += 1;
+    }
+  }
+  return out;
+}
+
 bool ToDense(std::string* value) {
   if (IsDense(*value)) return true;
   std::string dense(kDenseSize, '\0');

@@ -33,6 +33,10 @@ int Add(std::string* value, std::string_view element, int64_t sparse_max_bytes);
 // Takes each register's maximum with `value`'s into `max`; false when corrupt.
 bool MergeInto(std::string_view value, Registers* max);
 
+// PFDEBUG DECODE: the sparse opcodes as "z:<run>" (ZERO), "Z:<run>" (XZERO) and "v:<value>,<run>" (VAL),
+// space-separated. REQUIRES: a sparse value.
+std::string DescribeSparse(std::string_view value);
+
 // Makes the value dense (PFMERGE with a dense source); false when corrupt.
 bool ToDense(std::string* value);
 // Raises register `index` to `count` when higher (PFMERGE's writes), as Add does for an element.

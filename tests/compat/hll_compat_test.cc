@@ -52,5 +52,17 @@ TEST_F(CompatTest, HyperLogLogAgreesOnLargeRandomSets) {
   ExpectSameReplies(commands);
 }
 
+TEST_F(CompatTest, PfDebugShowsAndConvertsEncodings) {
+  ExpectSameReplies({
+      {"PFADD", "h", "a", "b", "c", "d", "e"}, {"PFDEBUG", "ENCODING", "h"}, {"PFDEBUG", "DECODE", "h"},
+      {"PFDEBUG", "GETREG", "h"}, {"PFDEBUG", "ENCODING", "h"}, {"GET", "h"}, {"PFDEBUG", "DECODE", "h"},
+      {"PFADD", "s", "x"}, {"PFDEBUG", "TODENSE", "s"}, {"PFDEBUG", "TODENSE", "s"}, {"PFDEBUG", "ENCODING", "s"},
+      {"PFCOUNT", "s"}, {"PFADD", "empty"}, {"PFDEBUG", "DECODE", "empty"}, {"PFDEBUG", "GETREG", "nokey"},
+      {"PFDEBUG", "NOSUCH", "nokey"}, {"PFDEBUG", "NOSUCH", "h"}, {"SET", "str", "x"}, {"PFDEBUG", "ENCODING", "str"},
+      {"LPUSH", "l", "x"}, {"PFDEBUG", "ENCODING", "l"}, {"PFDEBUG", "ENCODING"}, {"PFDEBUG", "ENCODING", "h", "x"},
+      {"PFSELFTEST"}, {"PFSELFTEST", "x"},
+  });
+}
+
 }  // namespace
 }  // namespace slotd::test
