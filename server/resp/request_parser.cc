@@ -90,6 +90,26 @@ bool ReadQuotedArg(std::string_view line, size_t* i, std::string* out) {
   }
 }
 
+// A "<prefix><digits>\r?" line at *pos as ReadNumberLine's quick form accepts it: 1 to 18 digits, no leading
+// zero, '\r', and one more byte present (not checked, as Redis). Advances *pos past the line.
+bool ReadPlainNumber(std::string_view data, char prefix, size_t* pos, int64_t* value) {
+  size_t i = *pos;
+  if (i >= data.size() || data[i] != prefix) return false;
+  ++i;
+  const size_t first = i;
+  const size_t limit = std::min(data.size(), first + 18);
+  uint64_t v = 0;
+  for (; i < limit && data[i] >= '0' && data[i] <= '9'; ++i) v = v * 10 + static_cast<uint64_t>(data[i] - '0');
+  const size_t digits = i - first;
+  if (digits == 0 || (data[first] == '0' && digits > 1) || i + 1 >= data.size() || data[i] != '\r') return false;
+  *value = static_cast<int64_t>(v);
+  *pos = i + 2;
+  return true;
+}
+
+// Requests with more arguments than this take the general path (they are rare and large anyway).
+constexpr int64_t kWholeRequestMaxArgs = 1024;
+
 }  // namespace
 
 RequestParser::Status RequestParser::Parse(std::string_view data, size_t* consumed) {
@@ -100,6 +120,7 @@ RequestParser::Status RequestParser::Parse(std::string_view data, size_t* consum
   if (state_ == State::kIdle) {
     if (data.empty()) return Status::kNeedMore;
     last_inline_ = data[0] != '*';
+    if (!last_inline_ && limits_->authenticated && ParseWholeMultibulk(data, consumed)) return Status::kCommand;
     state_ = last_inline_ ? State::kInline : State::kMultibulkCount;
   }
   return state_ == State::kInline ? ParseInline(data, consumed) : ParseMultibulk(data, consumed);
@@ -148,6 +169,26 @@ RequestParser::LineScan RequestParser::ReadNumberLine(std::string_view data, cha
   if (scan == LineScan::kFound && *cr + 1 >= data.size()) return LineScan::kNeedMore;
   if (scan == LineScan::kFound) *valid = ParseLength(data.substr(pos_ + 1, *cr - pos_ - 1), number);
   return scan;
+}
+
+bool RequestParser::ParseWholeMultibulk(std::string_view data, size_t* consumed) {
+  size_t pos = 0;
+  int64_t count = 0;
+  if (!ReadPlainNumber(data, '*', &pos, &count) || count <= 0 || count > kWholeRequestMaxArgs ||
+      count > limits_->max_multibulk_len) {
+    return false;
+  }
+  args_.clear();
+  for (int64_t k = 0; k < count; ++k) {
+    int64_t length = 0;
+    if (!ReadPlainNumber(data, '$', &pos, &length) || length > limits_->max_bulk_len) return false;
+    // The bulk and the two bytes after it (skipped unchecked, as Redis does) must all be here.
+    if (data.size() - pos < static_cast<uint64_t>(length) + 2) return false;
+    args_.emplace_back(data.data() + pos, static_cast<size_t>(length));
+    pos += static_cast<size_t>(length) + 2;
+  }
+  *consumed = pos;
+  return true;
 }
 
 RequestParser::Status RequestParser::ParseMultibulk(std::string_view data, size_t* consumed) {

@@ -55,6 +55,10 @@ class RequestParser {
   };
   enum class LineScan : uint8_t { kFound, kNeedMore, kTooBig };
 
+  // The common case in one pass: a complete multibulk request whose count and length lines are plain
+  // decimals within the limits. Returns false, having consumed nothing, for anything else (incomplete,
+  // unusual or invalid); the general path below then parses it with all of Redis's rules and errors.
+  bool ParseWholeMultibulk(std::string_view data, size_t* consumed);
   Status ParseMultibulk(std::string_view data, size_t* consumed);
   Status ParseInline(std::string_view data, size_t* consumed);
   // Finds `terminator` at or after pos_ the way Redis's strchr() over the query buffer does: a NUL
