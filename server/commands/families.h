@@ -14,6 +14,7 @@ void RegisterListCommands(CommandTable& table);
 void RegisterHashCommands(CommandTable& table);
 void RegisterSetCommands(CommandTable& table);
 void RegisterZSetCommands(CommandTable& table);
+void RegisterGeoCommands(CommandTable& table);  // GEOADD GEODIST GEOHASH GEOPOS GEORADIUS* GEOSEARCH*
 void RegisterPubSubCommands(CommandTable& table);
 void RegisterTransactionCommands(CommandTable& table);  // MULTI EXEC DISCARD WATCH UNWATCH
 void RegisterClusterCommands(CommandTable& table);      // CLUSTER ASKING READONLY READWRITE

@@ -13,6 +13,7 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterHashCommands(table);
   RegisterSetCommands(table);
   RegisterZSetCommands(table);
+  RegisterGeoCommands(table);
   RegisterPubSubCommands(table);
   RegisterTransactionCommands(table);
   RegisterClusterCommands(table);

@@ -1,5 +1,8 @@
 #include "server/resp/errors.h"
 
+#include <algorithm>
+#include <cstdio>
+
 namespace slotd::errors {
 
 std::string UnknownCommand(std::string_view name, const std::string_view* args, size_t nargs) {
@@ -29,6 +32,12 @@ std::string WrongArity(std::string_view command_name) {
   text.append(command_name);
   text.append("' command");
   return text;
+}
+
+std::string GeoInvalidLonLat(double lon, double lat) {
+  char text[1024];
+  int n = std::snprintf(text, sizeof(text), "invalid longitude,latitude pair %f,%f", lon, lat);
+  return std::string(text, n > 0 ? std::min(static_cast<size_t>(n), sizeof(text) - 1) : 0);
 }
 
 std::string InvalidExpireTime(std::string_view command_name) {

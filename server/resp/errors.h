@@ -107,6 +107,30 @@ inline std::string ZNeedsInputKey(std::string_view command) {
   return "at least 1 input key is needed for '" + std::string(command) + "' command";
 }
 
+// GEO (geo_commands.cc, geo_search_commands.cc).
+inline constexpr std::string_view kGeoUnsupportedUnit = "unsupported unit provided. please use M, KM, FT, MI";
+inline constexpr std::string_view kGeoNeedNumericRadius = "need numeric radius";
+inline constexpr std::string_view kGeoRadiusNegative = "radius cannot be negative";
+inline constexpr std::string_view kGeoNeedNumericWidth = "need numeric width";
+inline constexpr std::string_view kGeoNeedNumericHeight = "need numeric height";
+inline constexpr std::string_view kGeoBoxNegative = "height or width cannot be negative";
+inline constexpr std::string_view kGeoMemberNotDecodable = "could not decode requested zset member";
+inline constexpr std::string_view kGeoCountNotPositive = "COUNT must be > 0";
+inline constexpr std::string_view kGeoAnyNeedsCount = "the ANY argument requires COUNT argument";
+inline constexpr std::string_view kGeoRadiusStoreWithOptions =
+    "STORE option in GEORADIUS is not compatible with WITHDIST, WITHHASH and WITHCOORD options";
+inline constexpr std::string_view kGeoSearchStoreWithOptions =
+    "GEOSEARCHSTORE is not compatible with WITHDIST, WITHHASH and WITHCOORD options";
+// "invalid longitude,latitude pair 200.000000,10.000000" (printf "%f,%f")
+std::string GeoInvalidLonLat(double lon, double lat);
+// The command name as the client spelled it: "... can be specified for GEOSEARCH"
+inline std::string GeoNeedsOneFrom(std::string_view command) {
+  return "exactly one of FROMMEMBER or FROMLONLAT can be specified for " + std::string(command);
+}
+inline std::string GeoNeedsOneBy(std::string_view command) {
+  return "exactly one of BYRADIUS and BYBOX can be specified for " + std::string(command);
+}
+
 // Connection, auth, state.
 inline constexpr std::string_view kNoAuth = "-NOAUTH Authentication required.";
 inline constexpr std::string_view kWrongPass = "-WRONGPASS invalid username-password pair or user is disabled.";
