@@ -96,6 +96,8 @@ void AddPairs(CommandContext& ctx, std::string_view key, ArgList pairs,
   }
   if (added + updated > 0) {
     ctx.Modified(key);
+    // Modified() counted one change; Redis counts every member added or updated.
+    ctx.server().dirty += static_cast<uint64_t>(added + updated - 1);
     ctx.Notify(notify::kZset, incr ? "zincr" : "zadd", key);
   }
   if (last.outcome == ZSetValue::AddResult::kNaN) return;

@@ -575,5 +575,17 @@ TEST(ZSetCommands, KeyPositionsForMovableCommands) {
   EXPECT_EQ(keys({"ZUNION", "3", "a", "b"}), (std::vector<int>{-1}));
 }
 
+// INFO's rdb_changes_since_last_save counts every member ZADD adds or updates, as redis-server does.
+TEST(ZSetCommands, ZAddCountsEveryChangedMember) {
+  CommandHarness h;
+  const uint64_t start = h.server().dirty;
+  h.Run({"ZADD", "z", "1", "a", "2", "b", "3", "c"});
+  EXPECT_EQ(h.server().dirty - start, 3u);
+  h.Run({"ZADD", "z", "1", "a", "5", "b", "6", "d"});  // a unchanged, b updated, d added
+  EXPECT_EQ(h.server().dirty - start, 5u);
+  h.Run({"ZADD", "z", "NX", "1", "a"});
+  EXPECT_EQ(h.server().dirty - start, 5u);
+}
+
 }  // namespace
 }  // namespace slotd::test
