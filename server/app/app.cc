@@ -187,14 +187,13 @@ void App::OnAccept(uv_stream_t* listener, int status) {
   }
   ++app->server_.stats.total_connections_received;
   app->connections_[id] = connection;
-  app->server_.clients[id] = &connection->client();
+  app->server_.RegisterClient(connection->client());
   if (static_cast<int64_t>(app->server_.clients.size()) > app->server_.config.maxclients) {
     ++app->server_.stats.rejected_connections;
     connection->client().reply.Error(errors::kMaxClients);
     connection->Close(true);
     return;
   }
-  connection->client().reply.set_error_counts(&app->server_.stats.error_codes);
   connection->Start();
 }
 

@@ -112,6 +112,11 @@ bool Server::EnforceMaxmemory() {
   return result.under_limit;
 }
 
+void Server::RegisterClient(Client& client) {
+  clients[client.id()] = &client;
+  client.reply.set_error_counts(&stats.error_codes);
+}
+
 void Server::ForgetClient(Client& client) {
   tracking.Disable(client);
   UnblockClient(client, false);

@@ -149,7 +149,10 @@ class Server {
   size_t UsedMemory() const;
   // Evicts keys by maxmemory-policy when over maxmemory; false when still over the limit (-OOM).
   bool EnforceMaxmemory();
-  // Drops a disconnecting client from every registry (blocking, WATCH, pub/sub, MONITOR).
+  // Lists a new client (CLIENT LIST and KILL, tracking redirections) and counts its error replies in INFO
+  // errorstats. Connections and the replication master's client all come through here.
+  void RegisterClient(Client& client);
+  // Drops a disconnecting client from every registry (blocking, WATCH, pub/sub, MONITOR, tracking).
   void ForgetClient(Client& client);
 
  private:

@@ -268,7 +268,6 @@ void Replication::StartStreaming(const std::string& new_replid, bool full) {
   CreateBacklogIfNeeded();
   master_client_ = std::make_unique<Client>(next_master_client_id_++, nullptr);
   master_client_->is_master = true;
-  master_client_->reply.set_error_counts(&server_.stats.error_codes);
   master_client_->authenticated = true;
   // A chained master's stream continues in the db its RDB names (repl-stream-db); a partial resync
   // continues in the db the link had.
@@ -278,7 +277,7 @@ void Replication::StartStreaming(const std::string& new_replid, bool full) {
       server_.config.replicaof_host + ":" + std::to_string(server_.config.replicaof_port);
   master_client_->created_ms = server_.now_ms;
   master_client_->last_interaction_ms = server_.now_ms;
-  server_.clients[master_client_->id()] = master_client_.get();  // CLIENT LIST / KILL TYPE master
+  server_.RegisterClient(*master_client_);  // CLIENT LIST / KILL TYPE master
   stream_limits_ = std::make_unique<resp::ParserLimits>();
   stream_limits_->max_bulk_len = server_.config.proto_max_bulk_len;
   stream_parser_ = std::make_unique<resp::RequestParser>(stream_limits_.get());

@@ -25,11 +25,10 @@ CommandHarness::~CommandHarness() {
 Client& CommandHarness::NewClient() {
   auto client = std::make_unique<Client>(next_id_++, nullptr);
   client->addr = "127.0.0.1:50000";
-  client->reply.set_error_counts(&server_->stats.error_codes);
   client->laddr = "127.0.0.1:6379";
   client->created_ms = server_->now_ms;
   client->authenticated = server_->config.requirepass.empty();
-  server_->clients[client->id()] = client.get();
+  server_->RegisterClient(*client);
   clients_.push_back(std::move(client));
   return *clients_.back();
 }
