@@ -67,6 +67,29 @@ def run(r):
     expect(msg and msg["data"], b"hi", "pubsub message")
     p.close()
 
+    r.geoadd("sicily", [13.361389, 38.115556, "Palermo", 15.087269, 37.502669, "Catania"])
+    expect(r.geodist("sicily", "Palermo", "Catania", unit="km"), 166.2742, "geodist")
+    expect(r.geosearch("sicily", longitude=15, latitude=37, radius=200, unit="km", sort="ASC"),
+           [b"Catania", b"Palermo"], "geosearch")
+
+    r.config_set("notify-keyspace-events", "KEA")  # keyspace notifications through a pattern subscription
+    p = r.pubsub()
+    p.psubscribe("__keyspace@0__:watched")
+    deadline = time.time() + 5
+    while time.time() < deadline and p.get_message(timeout=0.1) is None:
+        pass
+    r.set("watched", "1")
+    r.expire("watched", 100)
+    r.delete("watched")
+    events = []
+    while time.time() < deadline and len(events) < 3:
+        msg = p.get_message(timeout=0.1)
+        if msg is not None:
+            events.append(msg["data"])
+    expect(events, [b"set", b"expire", b"del"], "keyspace events")
+    p.close()
+    r.config_set("notify-keyspace-events", "")
+
     info = r.info()
     expect(info["redis_version"], "7.0.15", "info redis_version")
     expect(r.config_get("maxmemory-policy"), {"maxmemory-policy": "noeviction"}, "config get")
