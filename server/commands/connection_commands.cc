@@ -1,6 +1,7 @@
 // Connection commands: PING ECHO QUIT HELLO AUTH SELECT RESET (CLIENT lives in client_command.cc).
 // Replies and error texts follow Redis 7.0 (server.c pingCommand, networking.c helloCommand/resetCommand,
 // acl.c authCommand, db.c selectCommand).
+#include <algorithm>
 #include <limits>
 
 #include "server/commands/arg_parse.h"
@@ -186,7 +187,9 @@ void Reset(CommandContext& ctx, ArgList) {
     ctx.reply().Error(errors::kResetNotNormal);
     return;
   }
+  if (client.is_monitor) std::erase(server.monitors, &client);
   client.is_monitor = false;
+  server.tracking.Disable(client);
   client.db_index = 0;
   client.reply.set_protocol(2);
   client.authenticated = server.config.requirepass.empty();

@@ -111,6 +111,9 @@ TEST_F(ClientTracking, DefaultModeInvalidatesWhatWasReadOnce) {
       {0, {"GET", "n"}}, {1, {"SET", "n", "other"}}, {0, {"GET", "p"}}, {1, {"SWAPDB", "0", "1"}},
       {0, {"GET", "q"}}, {0, {"CLIENT", "TRACKING", "OFF"}}, {1, {"SET", "q", "1"}},
       {0, {"CLIENT", "TRACKINGINFO"}}, {0, {"CLIENT", "GETREDIR"}},
+      // RESET ends tracking (and goes back to RESP2).
+      {0, {"CLIENT", "TRACKING", "ON"}}, {0, {"GET", "r"}}, {0, {"RESET"}}, {1, {"SET", "r", "1"}},
+      {0, {"CLIENT", "TRACKINGINFO"}},
   });
 }
 

@@ -113,6 +113,16 @@ TEST(ServerCommands, MonitorTurnsTheClientIntoAMonitor) {
   EXPECT_EQ(h.Run({"MONITOR"}), "");  // already a monitor: ignored
 }
 
+TEST(ServerCommands, ResetStopsMonitoring) {
+  CommandHarness h;
+  Client& other = h.NewClient();
+  EXPECT_EQ(h.Run({"MONITOR"}), Simple("OK"));
+  EXPECT_EQ(h.Run({"RESET"}), Simple("RESET"));
+  EXPECT_FALSE(h.client().is_monitor);
+  EXPECT_EQ(h.RunAs(other, {"SET", "k", "v"}), Simple("OK"));
+  EXPECT_EQ(h.TakeOutput(h.client()), "");  // no longer fed the commands others run
+}
+
 TEST(ServerCommands, MonitorInsideExecIsRefused) {
   CommandHarness h;
   EXPECT_EQ(h.Run({"MULTI"}), Simple("OK"));
