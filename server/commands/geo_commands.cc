@@ -177,7 +177,10 @@ void GeoDist(CommandContext& ctx, ArgList args) {
   geo::ReplyDistance(ctx.reply(), geo::Distance(a.lon, a.lat, b.lon, b.lat) / to_meters);
 }
 
-void GeoHash(CommandContext& ctx, ArgList args) {
+// GEOHASH and GEOPOS: one reply element per member asked for, from its point or (absent member or key)
+// `reply_missing`.
+template <class ReplyPoint, class ReplyMissing>
+void ReplyPerMember(CommandContext& ctx, ArgList args, ReplyPoint reply_point, ReplyMissing reply_missing) {
   bool wrong_type = false;
   const ZSetValue* zset = zset::Find(ctx, args[1], kLookupNone, &wrong_type);
   if (wrong_type) return;
@@ -185,29 +188,28 @@ void GeoHash(CommandContext& ctx, ArgList args) {
   for (size_t i = 2; i < args.size(); ++i) {
     std::optional<double> score = zset ? zset->Score(args[i]) : std::nullopt;
     if (score) {
-      ctx.reply().Bulk(geo::StandardGeohash(geo::DecodeScore(*score)));
+      reply_point(geo::DecodeScore(*score));
     } else {
-      ctx.reply().Null();
+      reply_missing();
     }
   }
 }
 
+void GeoHash(CommandContext& ctx, ArgList args) {
+  ReplyPerMember(
+      ctx, args, [&ctx](geo::LonLat point) { ctx.reply().Bulk(geo::StandardGeohash(point)); },
+      [&ctx] { ctx.reply().Null(); });
+}
+
 void GeoPos(CommandContext& ctx, ArgList args) {
-  bool wrong_type = false;
-  const ZSetValue* zset = zset::Find(ctx, args[1], kLookupNone, &wrong_type);
-  if (wrong_type) return;
-  ctx.reply().ArrayHeader(args.size() - 2);
-  for (size_t i = 2; i < args.size(); ++i) {
-    std::optional<double> score = zset ? zset->Score(args[i]) : std::nullopt;
-    if (!score) {
-      ctx.reply().NullArray();
-      continue;
-    }
-    geo::LonLat point = geo::DecodeScore(*score);
-    ctx.reply().ArrayHeader(2);
-    geo::ReplyCoordinate(ctx.reply(), point.lon);
-    geo::ReplyCoordinate(ctx.reply(), point.lat);
-  }
+  ReplyPerMember(
+      ctx, args,
+      [&ctx](geo::LonLat point) {
+        ctx.reply().ArrayHeader(2);
+        geo::ReplyCoordinate(ctx.reply(), point.lon);
+        geo::ReplyCoordinate(ctx.reply(), point.lat);
+      },
+      [&ctx] { ctx.reply().NullArray(); });
 }
 
 }  // namespace
