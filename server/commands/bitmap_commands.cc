@@ -52,8 +52,7 @@ void SetBit(CommandContext& ctx, ArgList args) {
     const uint8_t mask = static_cast<uint8_t>(1u << (7 - (*offset & 7)));
     uint8_t& byte = reinterpret_cast<uint8_t&>(bytes[*offset >> 3]);
     byte = *on == 1 ? static_cast<uint8_t>(byte | mask) : static_cast<uint8_t>(byte & ~mask);
-    ctx.Modified(args[1]);
-    ctx.Notify(notify::kString, "setbit", args[1]);
+    ctx.Modified(args[1], notify::kString, "setbit");
   }
   ctx.reply().Integer(old_bit ? 1 : 0);
 }
@@ -239,10 +238,7 @@ void BitOpCommand(CommandContext& ctx, ArgList args) {
   }
   std::string_view dest = args[2];
   if (longest == 0) {
-    if (ctx.db().Erase(dest)) {
-      ctx.Modified(dest);
-      ctx.Notify(notify::kGeneric, "del", dest);
-    }
+    if (ctx.db().Erase(dest)) ctx.Modified(dest, notify::kGeneric, "del");
     return ctx.reply().Integer(0);
   }
   std::string result(longest, '\0');
@@ -261,8 +257,7 @@ void BitOpCommand(CommandContext& ctx, ArgList args) {
     result[j] = static_cast<char>(out);
   }
   ctx.db().Set(dest, Object::String(result, StringEncoding::kRaw));
-  ctx.Modified(dest);
-  ctx.Notify(notify::kString, "set", dest);
+  ctx.Modified(dest, notify::kString, "set");
   ctx.reply().Integer(static_cast<int64_t>(longest));
 }
 

@@ -1,6 +1,7 @@
 // What a command handler sees: its arguments' client, the reply builder, the selected database, the clock
 // and the server-wide hooks. Handlers parse, call keyspace operations, write the reply, and call
-// Modified(key) for every key they change (WATCH, blocked clients, dirty counter depend on it).
+// Modified(key) for every key they change (WATCH, blocked clients, tracking, the dirty counter depend on
+// it), naming the keyspace event where Redis publishes one.
 #pragma once
 #include <cstdint>
 #include <initializer_list>
@@ -34,6 +35,11 @@ class CommandContext {
   // Every change to a key goes through here (signalModifiedKey + dirty++).
   void Modified(std::string_view key) { server_.KeyModified(client_.db_index, key); }
   void Modified(int db, std::string_view key) { server_.KeyModified(db, key); }
+  // The common pair: the change, then its keyspace event (Redis's signalModifiedKey + notifyKeyspaceEvent).
+  void Modified(std::string_view key, uint32_t event_class, std::string_view event) {
+    Modified(key);
+    Notify(event_class, event, key);
+  }
 
   // Keyspace notification about `key` in the client's database (or `db`); see Server::Notify.
   void Notify(uint32_t event_class, std::string_view event, std::string_view key) {

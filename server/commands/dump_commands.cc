@@ -104,8 +104,7 @@ void Restore(CommandContext& ctx, ArgList args) {
   if (at != 0 && at <= ctx.now_ms() && !is_replica) {
     if (deleted) {
       ctx.Propagate({"DEL", key});
-      ctx.Modified(key);
-      ctx.Notify(notify::kGeneric, "del", key);
+      ctx.Modified(key, notify::kGeneric, "del");
     } else {
       ctx.PreventPropagation();
     }
@@ -117,8 +116,7 @@ void Restore(CommandContext& ctx, ArgList args) {
     db.SetExpire(key, at);
     if (!o->absttl) PropagateAbsolute(ctx, args, at);
   }
-  ctx.Modified(key);
-  ctx.Notify(notify::kGeneric, "restore", key);
+  ctx.Modified(key, notify::kGeneric, "restore");
   ctx.reply().SimpleString("OK");
 }
 

@@ -83,14 +83,12 @@ void ExpireGeneric(CommandContext& ctx, ArgList args, int64_t base_ms, bool seco
   if (when <= ctx.now_ms() && !is_replica) {
     db.Erase(key);
     ctx.Propagate({"DEL", key});  // lazyfree-lazy-expire is off by default, so DEL rather than UNLINK
-    ctx.Modified(key);
-    ctx.Notify(notify::kGeneric, "del", key);
+    ctx.Modified(key, notify::kGeneric, "del");
   } else {
     db.SetExpire(key, when);
     std::string at = std::to_string(when);  // absolute, so replicas and AOF replays agree
     ctx.Propagate({"PEXPIREAT", key, at});
-    ctx.Modified(key);
-    ctx.Notify(notify::kGeneric, "expire", key);
+    ctx.Modified(key, notify::kGeneric, "expire");
   }
   ctx.reply().Integer(1);
 }
@@ -120,8 +118,7 @@ void Persist(CommandContext& ctx, ArgList args) {
   Database& db = ctx.db();
   if (db.Find(args[1], kLookupForWrite) == nullptr || !db.Persist(args[1]))
     return ctx.reply().Integer(0);
-  ctx.Modified(args[1]);
-  ctx.Notify(notify::kGeneric, "persist", args[1]);
+  ctx.Modified(args[1], notify::kGeneric, "persist");
   ctx.reply().Integer(1);
 }
 

@@ -42,8 +42,7 @@ HashValue* FindOrCreateHash(CommandContext& ctx, std::string_view key) {
 void AfterRemoval(CommandContext& ctx, std::string_view key, const HashValue& hash) {
   const bool emptied = hash.Length() == 0;
   if (emptied) ctx.db().Erase(key);
-  ctx.Modified(key);
-  ctx.Notify(notify::kHash, "hdel", key);
+  ctx.Modified(key, notify::kHash, "hdel");
   if (emptied) ctx.Notify(notify::kGeneric, "del", key);
 }
 
@@ -60,8 +59,7 @@ size_t SetPairs(CommandContext& ctx, ArgList args, bool* ok) {
   size_t created = 0;
   for (size_t i = 2; i < args.size(); i += 2)
     created += hash->Set(args[i], args[i + 1], limits) ? 1 : 0;
-  ctx.Modified(args[1]);
-  ctx.Notify(notify::kHash, "hset", args[1]);
+  ctx.Modified(args[1], notify::kHash, "hset");
   *ok = true;
   return created;
 }
@@ -86,8 +84,7 @@ void HSetNx(CommandContext& ctx, ArgList args) {
     return;
   }
   hash->Set(args[2], args[3], Limits(ctx));
-  ctx.Modified(args[1]);
-  ctx.Notify(notify::kHash, "hset", args[1]);
+  ctx.Modified(args[1], notify::kHash, "hset");
   ctx.reply().Integer(1);
 }
 
@@ -198,8 +195,7 @@ void HIncrBy(CommandContext& ctx, ArgList args) {
   auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), result);
   (void)ec;
   hash->Set(args[2], std::string_view(buf, static_cast<size_t>(end - buf)), Limits(ctx));
-  ctx.Modified(args[1]);
-  ctx.Notify(notify::kHash, "hincrby", args[1]);
+  ctx.Modified(args[1], notify::kHash, "hincrby");
   ctx.reply().Integer(result);
 }
 
@@ -231,8 +227,7 @@ void HIncrByFloat(CommandContext& ctx, ArgList args) {
   }
   std::string text = FormatLongDoubleHuman(result);
   hash->Set(args[2], text, Limits(ctx));
-  ctx.Modified(args[1]);
-  ctx.Notify(notify::kHash, "hincrbyfloat", args[1]);
+  ctx.Modified(args[1], notify::kHash, "hincrbyfloat");
   ctx.Propagate({"HSET", args[1], args[2], text});  // the result, not the float arithmetic
   ctx.reply().Bulk(text);
 }

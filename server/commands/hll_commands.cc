@@ -53,8 +53,7 @@ void PfAdd(CommandContext& ctx, ArgList args) {
   if (updated > 0) {
     hll::InvalidateCache(&hll);
     Store(value, ctx, args[1], hll);
-    ctx.Modified(args[1]);
-    ctx.Notify(notify::kString, "pfadd", args[1]);
+    ctx.Modified(args[1], notify::kString, "pfadd");
     ctx.server().dirty += static_cast<uint64_t>(updated - 1);  // Redis counts every change
   }
   ctx.reply().Integer(updated > 0 ? 1 : 0);
@@ -109,8 +108,7 @@ void PfMerge(CommandContext& ctx, ArgList args) {
   }
   hll::InvalidateCache(&hll);
   Store(dest, ctx, args[1], hll);
-  ctx.Modified(args[1]);
-  ctx.Notify(notify::kString, "pfadd", args[1]);
+  ctx.Modified(args[1], notify::kString, "pfadd");
   ctx.reply().Ok();
 }
 

@@ -22,8 +22,7 @@ void Del(CommandContext& ctx, ArgList args) {
   int64_t deleted = 0;
   for (size_t i = 1; i < args.size(); ++i) {
     if (db.Erase(args[i])) {  // false for an expired key too
-      ctx.Modified(args[i]);
-      ctx.Notify(notify::kGeneric, "del", args[i]);
+      ctx.Modified(args[i], notify::kGeneric, "del");
       ++deleted;
     }
   }

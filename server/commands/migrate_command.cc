@@ -167,8 +167,7 @@ Attempt TryMigrate(CommandContext& ctx, const MigrateArgs& m,
       }
     } else if (!m.copy) {
       ctx.db().Erase(sent[j]);
-      ctx.Modified(sent[j]);
-      ctx.Notify(notify::kGeneric, "del", sent[j]);
+      ctx.Modified(sent[j], notify::kGeneric, "del");
       deleted.push_back(sent[j]);
     }
   }

@@ -97,14 +97,10 @@ void StoreResult(CommandContext& ctx, std::string_view dest, std::unique_ptr<Set
                  std::string_view event) {
   size_t size = result->Length();
   if (size == 0) {
-    if (ctx.db().Erase(dest)) {
-      ctx.Modified(dest);
-      ctx.Notify(notify::kGeneric, "del", dest);
-    }
+    if (ctx.db().Erase(dest)) ctx.Modified(dest, notify::kGeneric, "del");
   } else {
     ctx.db().Set(dest, Object::FromCollection(ObjectType::kSet, std::move(result)));
-    ctx.Modified(dest);
-    ctx.Notify(notify::kSet, event, dest);
+    ctx.Modified(dest, notify::kSet, event);
   }
   ctx.reply().Integer(static_cast<int64_t>(size));
 }

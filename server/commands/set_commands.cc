@@ -35,10 +35,7 @@ void SAdd(CommandContext& ctx, ArgList args) {
   if (set == nullptr) set = CreateSet(ctx, args[1], args[2]);
   int64_t added = 0;
   for (size_t i = 2; i < args.size(); ++i) added += set->Add(args[i], MaxIntset(ctx)) ? 1 : 0;
-  if (added > 0) {
-    ctx.Modified(args[1]);
-    ctx.Notify(notify::kSet, "sadd", args[1]);
-  }
+  if (added > 0) ctx.Modified(args[1], notify::kSet, "sadd");
   ctx.reply().Integer(added);
 }
 
@@ -53,8 +50,7 @@ void SRem(CommandContext& ctx, ArgList args) {
   if (removed > 0) {
     const bool emptied = set->Length() == 0;
     if (emptied) ctx.db().Erase(args[1]);
-    ctx.Modified(args[1]);
-    ctx.Notify(notify::kSet, "srem", args[1]);
+    ctx.Modified(args[1], notify::kSet, "srem");
     if (emptied) ctx.Notify(notify::kGeneric, "del", args[1]);
   }
   ctx.reply().Integer(removed);
@@ -224,10 +220,7 @@ void SMove(CommandContext& ctx, ArgList args) {
   }
   SetValue* dest = dest_object ? &dest_object->as<SetValue>() : CreateSet(ctx, dest_key, member);
   ctx.Modified(source_key);
-  if (dest->Add(member, MaxIntset(ctx))) {
-    ctx.Modified(dest_key);
-    ctx.Notify(notify::kSet, "sadd", dest_key);
-  }
+  if (dest->Add(member, MaxIntset(ctx))) ctx.Modified(dest_key, notify::kSet, "sadd");
   ctx.reply().Integer(1);
 }
 

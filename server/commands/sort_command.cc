@@ -264,10 +264,7 @@ void SortGeneric(CommandContext& ctx, ArgList args, bool read_only) {
   }
   // STORE: the output as a list (missing GET values stored as empty strings).
   if (output_len == 0) {
-    if (ctx.db().Erase(*o.store)) {
-      ctx.Modified(*o.store);
-      ctx.Notify(notify::kGeneric, "del", *o.store);
-    }
+    if (ctx.db().Erase(*o.store)) ctx.Modified(*o.store, notify::kGeneric, "del");
     return ctx.reply().Integer(0);
   }
   auto list = std::make_unique<ListValue>(ctx.config().list_max_listpack_size);
@@ -279,8 +276,7 @@ void SortGeneric(CommandContext& ctx, ArgList args, bool read_only) {
     }
   }
   ctx.db().Set(*o.store, Object::FromCollection(ObjectType::kList, std::move(list)));
-  ctx.Modified(*o.store);
-  ctx.Notify(notify::kList, "sortstore", *o.store);
+  ctx.Modified(*o.store, notify::kList, "sortstore");
   if (output_len > 1) ctx.server().dirty += output_len - 1;  // Redis counts every stored element
   ctx.reply().Integer(static_cast<int64_t>(output_len));
 }

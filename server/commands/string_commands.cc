@@ -133,8 +133,7 @@ SetResult SetGeneric(CommandContext& ctx, std::string_view key, std::string_view
   if (((options & kNx) && found) || ((options & kXx) && !found)) return SetResult::kNotSet;
   db.Set(key, Object::String(value), (options & kKeepTtl) != 0);
   if (expire_at_ms >= 0) db.SetExpire(key, expire_at_ms);
-  ctx.Modified(key);
-  ctx.Notify(notify::kString, "set", key);
+  ctx.Modified(key, notify::kString, "set");
   if (expire_at_ms >= 0) ctx.Notify(notify::kGeneric, "expire", key);
   // Relative times would drift on a replica: propagate the absolute form (Redis 7.0 drops GET/NX/XX,
   // even for PXAT).
@@ -155,8 +154,7 @@ void Get(CommandContext& ctx, ArgList args) {
 void Set(CommandContext& ctx, ArgList args) {
   if (args.size() == 3) {  // the hot path: no options, one table operation
     ctx.db().Set(args[1], Object::String(args[2]));
-    ctx.Modified(args[1]);
-    ctx.Notify(notify::kString, "set", args[1]);
+    ctx.Modified(args[1], notify::kString, "set");
     return ctx.reply().Ok();
   }
   ExtendedArgs opts;
@@ -195,8 +193,7 @@ void GetDel(CommandContext& ctx, ArgList args) {
   if (found.value == nullptr) return ctx.reply().Null();
   ctx.reply().Bulk(found.value->str());
   ctx.db().Erase(args[1]);
-  ctx.Modified(args[1]);
-  ctx.Notify(notify::kGeneric, "del", args[1]);
+  ctx.Modified(args[1], notify::kGeneric, "del");
   ctx.Propagate({"DEL", args[1]});
 }
 
@@ -214,18 +211,15 @@ void GetEx(CommandContext& ctx, ArgList args) {
   Database& db = ctx.db();
   if ((opts.options & (kExAt | kPxAt)) && expire_at <= ctx.now_ms()) {
     db.Erase(args[1]);  // an absolute time in the past deletes the key, as checkAlreadyExpired does
-    ctx.Modified(args[1]);
-    ctx.Notify(notify::kGeneric, "del", args[1]);
+    ctx.Modified(args[1], notify::kGeneric, "del");
     ctx.Propagate({"DEL", args[1]});
   } else if (expire_at >= 0) {
     db.SetExpire(args[1], expire_at);
-    ctx.Modified(args[1]);
-    ctx.Notify(notify::kGeneric, "expire", args[1]);
+    ctx.Modified(args[1], notify::kGeneric, "expire");
     std::string at = std::to_string(expire_at);
     ctx.Propagate({"PEXPIREAT", args[1], at});
   } else if ((opts.options & kPersist) && db.Persist(args[1])) {
-    ctx.Modified(args[1]);
-    ctx.Notify(notify::kGeneric, "persist", args[1]);
+    ctx.Modified(args[1], notify::kGeneric, "persist");
     ctx.Propagate({"PERSIST", args[1]});
   }
 }
@@ -255,8 +249,7 @@ void MSetGeneric(CommandContext& ctx, ArgList args, bool only_new) {
   }
   for (size_t i = 1; i < args.size(); i += 2) {
     db.Set(args[i], Object::String(args[i + 1]));
-    ctx.Modified(args[i]);
-    ctx.Notify(notify::kString, "set", args[i]);
+    ctx.Modified(args[i], notify::kString, "set");
   }
   if (only_new) return ctx.reply().Integer(1);
   ctx.reply().Ok();

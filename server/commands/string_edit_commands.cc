@@ -26,8 +26,7 @@ void StoreString(CommandContext& ctx, std::string_view key, Object* existing, st
   } else {
     ctx.db().Set(key, Object::String(text, encoding));
   }
-  ctx.Modified(key);
-  ctx.Notify(notify::kString, event, key);
+  ctx.Modified(key, notify::kString, event);
 }
 
 void IncrDecrBy(CommandContext& ctx, std::string_view key, int64_t incr) {
@@ -114,8 +113,7 @@ void Append(CommandContext& ctx, ArgList args) {
     value.Append(args[2]);
     length = value.str().size();
   }
-  ctx.Modified(args[1]);
-  ctx.Notify(notify::kString, "append", args[1]);
+  ctx.Modified(args[1], notify::kString, "append");
   ctx.reply().Integer(static_cast<int64_t>(length));
 }
 
@@ -136,8 +134,7 @@ void SetRange(CommandContext& ctx, ArgList args) {
   const size_t size = std::max(old_size, end);
   char* bytes = target->ResizeString(size);  // zero-fills the gap up to the offset
   std::memcpy(bytes + static_cast<size_t>(*offset), patch.data(), patch.size());
-  ctx.Modified(args[1]);
-  ctx.Notify(notify::kString, "setrange", args[1]);
+  ctx.Modified(args[1], notify::kString, "setrange");
   ctx.reply().Integer(static_cast<int64_t>(size));
 }
 

@@ -131,16 +131,12 @@ namespace {
 size_t StoreValue(CommandContext& ctx, std::string_view key, std::unique_ptr<ZSetValue> value,
                   std::string_view event) {
   if (value->Length() == 0) {
-    if (ctx.db().Erase(key)) {
-      ctx.Modified(key);
-      ctx.Notify(notify::kGeneric, "del", key);
-    }
+    if (ctx.db().Erase(key)) ctx.Modified(key, notify::kGeneric, "del");
     return 0;
   }
   size_t length = value->Length();
   ctx.db().Set(key, Object::FromCollection(ObjectType::kZSet, std::move(value)));
-  ctx.Modified(key);
-  ctx.Notify(notify::kZset, event, key);
+  ctx.Modified(key, notify::kZset, event);
   return length;
 }
 
@@ -164,8 +160,7 @@ void AfterRemoval(CommandContext& ctx, std::string_view key, const ZSetValue& va
                   std::string_view event) {
   const bool emptied = value.Length() == 0;
   if (emptied) ctx.db().Erase(key);
-  ctx.Modified(key);
-  ctx.Notify(notify::kZset, event, key);
+  ctx.Modified(key, notify::kZset, event);
   if (emptied) ctx.Notify(notify::kGeneric, "del", key);
 }
 
