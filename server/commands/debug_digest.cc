@@ -102,12 +102,15 @@ ValueDigest DigestOfDataset(const std::vector<std::unique_ptr<Database>>& dbs) {
     if (db.size() == 0) continue;
     // The database number goes in first, so the same keys in another database digest differently.
     MixUint32(result, static_cast<uint32_t>(index));
-    db.ForEachWithExpire([&](std::string_view key, const Object& value, int64_t expire_at_ms) {
-      ValueDigest entry{};
-      MixDigest(entry, key);
-      MixObjectDigest(entry, value, expire_at_ms != -1);
-      XorDigest(result, entry.data(), entry.size());
-    });
+    // Every key present, expired or not yet deleted (computeDatasetDigest walks the whole dict).
+    db.ForEachWithExpire(
+        [&](std::string_view key, const Object& value, int64_t expire_at_ms) {
+          ValueDigest entry{};
+          MixDigest(entry, key);
+          MixObjectDigest(entry, value, expire_at_ms != -1);
+          XorDigest(result, entry.data(), entry.size());
+        },
+        /*include_expired=*/true);
   }
   return result;
 }

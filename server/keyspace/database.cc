@@ -223,9 +223,9 @@ void Database::ForEach(const KeyVisitor& visit) {
   });
 }
 
-void Database::ForEachWithExpire(const EntryVisitor& visit) {
+void Database::ForEachWithExpire(const EntryVisitor& visit, bool include_expired) {
   tables_.ForEach([&](KeyEntry* e) {
-    if (!IsExpired(e)) visit(e->key(), e->value, ExpireOf(e));
+    if (include_expired || !IsExpired(e)) visit(e->key(), e->value, ExpireOf(e));
     return true;
   });
 }

@@ -109,7 +109,9 @@ class Database {
   void ForEach(const KeyVisitor& visit);
   // ForEach with each key's absolute expiry (-1 = none), without a second lookup (RDB/AOF rewrite).
   using EntryVisitor = std::function<void(std::string_view key, const Object& value, int64_t expire_at_ms)>;
-  void ForEachWithExpire(const EntryVisitor& visit);
+  // Live keys only, unless `include_expired` (keys past their time not deleted yet: DEBUG DIGEST sees
+  // them, as Redis's dict walk does).
+  void ForEachWithExpire(const EntryVisitor& visit, bool include_expired = false);
 
   // A random live key, or nullopt when empty.
   std::optional<std::string> RandomKey();

@@ -9,6 +9,15 @@ TEST_F(CompatTest, ConnectionCommands) {
                      {"SELECT", "x"}, {"NOSUCHCOMMAND", "a", "b"}, {"CLIENT", "NOSUCH"}, {"GET"}, {"CONFIG"}});
 }
 
+// DEBUG DIGEST covers every key present, also one past its time that nothing has deleted yet.
+TEST_F(CompatTest, DebugDigestIncludesExpiredKeysNotYetDeleted) {
+  ExpectSameReplies({
+      {"DEBUG", "SET-ACTIVE-EXPIRE", "0"}, {"SET", "live", "1"}, {"SET", "soon", "2", "PX", "1"},
+      {"DEBUG", "SLEEP", "0.01"}, {"DEBUG", "DIGEST"}, {"DBSIZE"}, {"GET", "soon"}, {"DEBUG", "DIGEST"},
+      {"DEBUG", "SET-ACTIVE-EXPIRE", "1"},
+  });
+}
+
 TEST_F(CompatTest, Strings) {
   ExpectSameReplies({
       {"SET", "k", "v"}, {"GET", "k"}, {"GET", "missing"}, {"SET", "k", "v2", "NX"}, {"SET", "k", "v3", "XX", "GET"},
