@@ -214,6 +214,33 @@ TEST_F(ClusterBus, PublishReachesSubscribersOnOtherNodesIncludingRedis) {
   EXPECT_EQ(Count(Log(redis), unknown), warnings);
 }
 
+// Keyspace notifications stay on the node that changed the key (Redis publishes them locally), unlike a
+// PUBLISH, which goes to every node over the bus.
+TEST_F(ClusterBus, KeyspaceEventsStayOnTheNodeThatChangedTheKey) {
+  ASSERT_NO_FATAL_FAILURE(StartNodes(2, false, {"--notify-keyspace-events", "K$"}));
+  ASSERT_NO_FATAL_FAILURE(Join(2));
+  ASSERT_EQ(Command(0, {"CLUSTER", "ADDSLOTSRANGE", "0", "8191"}), "OK");
+  ASSERT_EQ(Command(1, {"CLUSTER", "ADDSLOTSRANGE", "8192", "16383"}), "OK");
+  ASSERT_TRUE(WaitClusterOk());
+  ASSERT_EQ(Command(0, {"CLUSTER", "KEYSLOT", "bar"}), "5061");   // node 0
+  ASSERT_EQ(Command(0, {"CLUSTER", "KEYSLOT", "foo"}), "12182");  // node 1
+  RawClient sub0(port(0)), sub1(port(1));
+  const std::string pattern = "__keyspace@0__:*";
+  ASSERT_NE(sub0.Call({"PSUBSCRIBE", pattern}), "");
+  ASSERT_NE(sub1.Call({"PSUBSCRIBE", pattern}), "");
+  auto event = [&](const std::string& key, const std::string& name) {
+    const std::string channel = "__keyspace@0__:" + key;
+    return "*4\r\n$8\r\npmessage\r\n$" + std::to_string(pattern.size()) + "\r\n" + pattern + "\r\n$" +
+           std::to_string(channel.size()) + "\r\n" + channel + "\r\n$" + std::to_string(name.size()) +
+           "\r\n" + name + "\r\n";
+  };
+  ASSERT_EQ(Command(1, {"SET", "foo", "1"}), "OK");
+  EXPECT_EQ(sub1.ReadReply(), event("foo", "set"));
+  ASSERT_EQ(Command(0, {"SET", "bar", "1"}), "OK");
+  // Node 0's subscriber sees its own key first: nothing about "foo" came over the bus.
+  EXPECT_EQ(sub0.ReadReply(), event("bar", "set"));
+}
+
 TEST_F(ClusterBus, MyShardIdIsSharedByAMasterAndItsReplicaAndSurvivesRestart) {
   ASSERT_NO_FATAL_FAILURE(StartNodes(3));
   ASSERT_NO_FATAL_FAILURE(Join(3));
