@@ -159,8 +159,10 @@ TEST_F(ClientTracking, RedirectionToASubscriberAndWhenItIsGone) {
 TEST_F(ClientTracking, ExpiredKeysAreInvalidated) {
   ExpectSame(2, {
       {0, {"HELLO", "3"}}, {1, {"SET", "k", "v", "PX", "1"}}, {0, {"CLIENT", "TRACKING", "ON"}},
-      {0, {"DEBUG", "SLEEP", "0.01"}}, {0, {"GET", "k"}}, {1, {"SET", "k2", "v", "PX", "1"}},
-      {0, {"GET", "k2"}}, {1, {"DEBUG", "SLEEP", "0.01"}}, {1, {"GET", "k2"}},
+      {0, {"DEBUG", "SLEEP", "0.01"}}, {0, {"GET", "k"}},
+      // Read while alive (a second is ample between two steps), then expired by another client's read.
+      {1, {"SET", "k2", "v", "PX", "1000"}}, {0, {"GET", "k2"}}, {1, {"DEBUG", "SLEEP", "1.1"}},
+      {1, {"GET", "k2"}},
   });
 }
 
