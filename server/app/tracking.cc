@@ -17,17 +17,22 @@ bool Overlap(std::string_view a, std::string_view b) {
   return a.substr(0, n) == b.substr(0, n);
 }
 
-void AppendBulk(std::string* out, std::string_view s) {
-  out->append("$").append(std::to_string(s.size())).append("\r\n").append(s).append("\r\n");
-}
-
 std::string OneKeyArray(std::string_view key) {
-  std::string out = "*1\r\n";
-  AppendBulk(&out, key);
+  std::string out;
+  resp::ReplyBuilder payload(&out);
+  payload.ArrayHeader(1);
+  payload.Bulk(key);
   return out;
 }
 
-std::string_view NullFor(const Client& client) { return client.reply.resp3() ? "_\r\n" : "$-1\r\n"; }
+// A flush's payload: a null in the protocol of the client the invalidation is meant for.
+std::string NullFor(const Client& client) {
+  std::string out;
+  resp::ReplyBuilder payload(&out);
+  payload.set_protocol(client.reply.protocol());
+  payload.Null();
+  return out;
+}
 
 }  // namespace
 
@@ -176,14 +181,13 @@ void Tracking::BroadcastCollected() {
     if (state.keys.empty()) continue;
     // The keys a client sees: all of them, or in NOLOOP mode the ones another client modified last.
     auto payload_for = [&state](const Client* excluded) {
-      size_t count = 0;
-      std::string keys;
+      std::vector<std::string_view> keys;
       for (const auto& [key, modifier] : state.keys) {
-        if (excluded != nullptr && modifier == excluded) continue;
-        AppendBulk(&keys, key);
-        ++count;
+        if (excluded == nullptr || modifier != excluded) keys.push_back(key);
       }
-      return count == 0 ? std::string() : "*" + std::to_string(count) + "\r\n" + keys;
+      std::string out;
+      if (!keys.empty()) resp::ReplyBuilder(&out).BulkArray(keys);
+      return out;
     };
     const std::string common = payload_for(nullptr);
     for (Client* client : state.clients) {

@@ -35,6 +35,16 @@ void CompatTest::SetUp() {
   ASSERT_TRUE(slotd_ && slotd_->running()) << slotd_->ReadLog();
 }
 
+std::string ReadPushesUntilPing(RawClient& c) {
+  c.Send({"PING"});
+  std::string pushes;
+  for (std::string reply = c.ReadReply();; reply = c.ReadReply()) {
+    if (reply.empty()) return pushes + "<timeout>";
+    if (reply == "+PONG\r\n" || reply == "*2\r\n$4\r\npong\r\n$0\r\n\r\n") return pushes;
+    pushes += reply;
+  }
+}
+
 void CompatTest::ExpectSameReplies(const Commands& commands, int protocol) {
   RawClient redis(redis_port_);
   RawClient slotd(slotd_port_);

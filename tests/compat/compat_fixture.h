@@ -15,6 +15,11 @@ namespace slotd::test {
 
 using Commands = std::vector<std::vector<std::string>>;
 
+// Everything pushed to `c` so far (pub/sub messages, invalidations), in order: sends a PING and reads up to
+// its reply ("+PONG", or [pong, ""] for a subscribed RESP2 client), which comes after all of them.
+// "<timeout>" is appended when the reply never comes.
+std::string ReadPushesUntilPing(RawClient& c);
+
 class CompatTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite();

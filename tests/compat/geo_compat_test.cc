@@ -279,17 +279,10 @@ TEST_F(CompatTest, GeoKeysAndCommandInfo) {
   });
 }
 
-// The command's reply followed by every keyspace event it published (up to a PING's reply, which a
-// subscribed RESP2 client gets as [pong, ""]).
+// The command's reply followed by every keyspace event it published.
 std::string RunWithEvents(RawClient& commands, RawClient& events, const std::vector<std::string>& command) {
   std::string out = commands.Call(command);
-  events.Send({"PING"});
-  static const std::string kPong = "*2\r\n$4\r\npong\r\n$0\r\n\r\n";
-  for (std::string message = events.ReadReply(); message != kPong; message = events.ReadReply()) {
-    if (message.empty()) return out + "<timeout>";
-    out += message;
-  }
-  return out;
+  return out + ReadPushesUntilPing(events);
 }
 
 TEST_F(CompatTest, GeoKeyspaceEvents) {

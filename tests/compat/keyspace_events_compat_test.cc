@@ -24,17 +24,10 @@ class EventProbe {
     commands_.Call({"DEBUG", "SET-ACTIVE-EXPIRE", "1"});
   }
 
-  // The command's reply followed by every message it published (read up to a PING's reply, which a
-  // subscribed RESP2 client gets as the array [pong, ""] after everything published before it).
+  // The command's reply followed by every message it published.
   std::string Run(const std::vector<std::string>& command) {
     std::string out = commands_.Call(command);
-    events_.Send({"PING"});
-    static const std::string kPong = "*2\r\n$4\r\npong\r\n$0\r\n\r\n";
-    for (std::string message = events_.ReadReply(); message != kPong; message = events_.ReadReply()) {
-      if (message.empty()) return out + "<timeout>";
-      out += message;
-    }
-    return out;
+    return out + ReadPushesUntilPing(events_);
   }
 
  private:
